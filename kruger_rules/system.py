@@ -1,0 +1,55 @@
+"""The rule system: entities, parameters and variables assembled into one TaxBenefitSystem."""
+
+import functools
+import hashlib
+import importlib.metadata
+from pathlib import Path
+
+from openfisca_core.taxbenefitsystems import TaxBenefitSystem
+
+from kruger_rules.entities import entities
+
+ROOT = Path(__file__).resolve().parent.parent
+PARAMETERS_DIR = ROOT / "parameters"
+VARIABLES_DIR = ROOT / "variables"
+RULE_DIRS = (PARAMETERS_DIR, VARIABLES_DIR)
+
+
+class KrugerRules(TaxBenefitSystem):
+    """The proposals of *Levelling Up Our Communities* as if enacted, on real UK law."""
+
+    def __init__(self) -> None:
+        missing = [str(d) for d in RULE_DIRS if not d.is_dir()]
+        if missing:
+            raise RuntimeError(
+                f"rule folders not found: {', '.join(missing)}; "
+                "install kruger-rules from its source tree (pip install -e .)"
+            )
+        super().__init__(entities)
+        self.load_parameters(str(PARAMETERS_DIR))
+        self.add_variables_from_directory(str(VARIABLES_DIR))
+
+
+CountryTaxBenefitSystem = KrugerRules
+
+
+def package_version() -> str:
+    return importlib.metadata.version("kruger-rules")
+
+
+@functools.cache
+def rules_hash() -> str:
+    """A short digest of every rule file's path and content, stable across machines."""
+    digest = hashlib.sha256()
+    for directory in RULE_DIRS:
+        for path in sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix in {".py", ".yaml", ".yml"}):
+            digest.update(path.relative_to(ROOT).as_posix().encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()[:10]
+
+
+def rules_version() -> str:
+    """The package version and the rules' content hash, e.g. ``0.1.0+3f9c2a1b0d``."""
+    return f"{package_version()}+{rules_hash()}"

@@ -1,0 +1,41 @@
+"""Shared fixtures, and collection of the OpenFisca YAML cases in tests/yaml as pytest items."""
+
+import functools
+
+import pytest
+import yaml
+
+from openfisca_core.tools.test_runner import YamlFile, YamlItem
+
+from kruger_rules import CountryTaxBenefitSystem
+
+
+@functools.cache
+def baseline_system():
+    return CountryTaxBenefitSystem()
+
+
+@pytest.fixture(scope="session")
+def system():
+    return baseline_system()
+
+
+class NamedYamlFile(YamlFile):
+    """OpenFisca's YAML collector, with each case named for pytest's ids (and pytest-xdist)."""
+
+    def collect(self):
+        cases = yaml.safe_load(self.path.read_text())
+        for index, case in enumerate(cases if isinstance(cases, list) else [cases]):
+            yield YamlItem.from_parent(
+                self,
+                name=f"{index:03d} {case.get('name', 'unnamed')}",
+                baseline_tax_benefit_system=self.tax_benefit_system,
+                test=case,
+                options=self.options,
+            )
+
+
+def pytest_collect_file(parent, file_path):
+    if file_path.suffix in {".yaml", ".yml"} and file_path.parent.name == "yaml":
+        return NamedYamlFile.from_parent(parent, path=file_path, tax_benefit_system=baseline_system(), options={})
+    return None
