@@ -48,3 +48,6 @@ Procurement = build_entity(
 )
 
 entities = [Organisation, Place, Procurement]
+
+REQUIRED_ROLES = {"procurement": ("commissioner",)}
+"""Roles a declared group must fill: a procurement has exactly one commissioner (SPEC §1)."""

@@ -53,3 +53,9 @@ def rules_hash() -> str:
 def rules_version() -> str:
     """The package version and the rules' content hash, e.g. ``0.1.0+3f9c2a1b0d``."""
     return f"{package_version()}+{rules_hash()}"
+
+
+@functools.cache
+def shared_system() -> KrugerRules:
+    """The baseline system, built once per process and never mutated."""
+    return KrugerRules()

@@ -1,0 +1,341 @@
+"""A situation (OpenFisca web-API JSON shape) validated and turned into a simulation.
+
+Validation runs over the whole situation before anything is built, so every error names the
+JSON path at fault. The simulation is built from arrays, not by OpenFisca's entity-by-entity
+builder: an organisation declared in no group gets a group of its own, created here and never
+reported, so that no declared group's facts can be broadcast to it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy
+from openfisca_core import periods
+from openfisca_core.indexed_enums import Enum, EnumArray
+from openfisca_core.simulations import Simulation, SimulationBuilder
+
+from kruger_rules.coverage import FIRST_INPUT_YEAR, FIRST_YEAR, check_year_in_range, covered_year, parse_period
+from kruger_rules.entities import REQUIRED_ROLES
+from kruger_rules.errors import KrugerError, did_you_mean, json_path
+
+UNASSIGNED_PREFIX = "_unassigned_"
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+INT32 = numpy.iinfo(numpy.int32)
+FLOAT32_MAX = float(numpy.finfo(numpy.float32).max)
+
+
+@dataclass(frozen=True)
+class Request:
+    """An output asked for by a null value: which entity instance, variable and period."""
+
+    entity: str
+    id: str
+    variable: str
+    period: str
+
+
+@dataclass
+class Case:
+    """A validated situation and its simulation; groups created for unassigned members are hidden."""
+
+    simulation: Simulation
+    period: periods.Period | None
+    ids: dict[str, list[str]]
+    requested: list[Request] = field(default_factory=list)
+
+    def values(self, variable: str, period=None) -> list:
+        """The variable's values for the declared instances of its entity, as JSON values."""
+        name = self.simulation.tax_benefit_system.variables[variable].entity.key
+        array = self.simulation.calculate(variable, period or self.period)
+        return to_json_values(array[: len(self.ids[name])])
+
+    def requests_for(self, variables, period=None) -> list[Request]:
+        """A request for each variable, for every declared instance of its entity."""
+        period = str(period or self.period)
+        system = self.simulation.tax_benefit_system
+        requests = []
+        for name in variables:
+            if name not in system.variables:
+                raise KrugerError("unknown_variable", f"unknown variable '{name}'{did_you_mean(name, system.variables)}", "$.variables")
+            entity = system.variables[name].entity
+            requests += [Request(entity.key, iid, name, period) for iid in self.ids[entity.key]]
+        return requests
+
+    def answer(self, requests=None) -> dict:
+        """The requested values in OpenFisca's response shape: {plural: {id: {variable: {period: value}}}}."""
+        system = self.simulation.tax_benefit_system
+        computed: dict[tuple[str, str], dict[str, object]] = {}
+        result: dict = {}
+        for request in self.requested if requests is None else requests:
+            key = (request.variable, request.period)
+            if key not in computed:
+                computed[key] = dict(zip(self.ids[request.entity], self.values(request.variable, request.period)))
+            plural = system.entities_by_singular()[request.entity].plural
+            instance = result.setdefault(plural, {}).setdefault(request.id, {})
+            instance.setdefault(request.variable, {})[request.period] = computed[key][request.id]
+        return result
+
+
+def to_json_values(array) -> list:
+    if isinstance(array, EnumArray):
+        return [str(name) for name in array.decode_to_str()]
+    if numpy.issubdtype(array.dtype, numpy.datetime64):
+        return [str(value) for value in array.astype("datetime64[D]")]
+    return array.tolist()
+
+
+def build_case(system, situation, period=None) -> Case:
+    """Validate ``situation`` against ``system`` and build its simulation for ``period``."""
+    case_period = covered_year(period) if period is not None else None
+    plan = _Plan(system, case_period)
+    plan.read(situation)
+    return plan.build()
+
+
+class _Plan:
+    """What a situation declares: instances, memberships, inputs and requested outputs."""
+
+    def __init__(self, system, period) -> None:
+        self.system = system
+        self.period = period
+        self.person = system.person_entity
+        self.groups = list(system.group_entities)
+        self.by_plural = {entity.plural: entity for entity in system.entities}
+        self.ids: dict[str, list[str]] = {entity.key: [] for entity in system.entities}
+        self.membership: dict[str, dict[str, tuple[int, object]]] = {group.key: {} for group in self.groups}
+        self.inputs: dict[tuple[str, str], dict[int, object]] = {}
+        self.requested: list[Request] = []
+
+    def read(self, situation) -> None:
+        if not isinstance(situation, dict):
+            raise KrugerError("bad_situation", "a situation is a JSON object of entities", "$")
+        for plural in situation:
+            if plural not in self.by_plural:
+                raise KrugerError(
+                    "unknown_entity",
+                    f"unknown entity '{plural}'; entities are {', '.join(self.by_plural)}{did_you_mean(plural, self.by_plural)}",
+                    json_path(plural),
+                )
+        persons = self._instances(situation, self.person)
+        self.ids[self.person.key] = list(persons)
+        self.person_index = {pid: index for index, pid in enumerate(persons)}
+        for pid, data in persons.items():
+            self._read_values(self.person, pid, self.person_index[pid], data)
+        for group in self.groups:
+            for index, (gid, data) in enumerate(self._instances(situation, group).items()):
+                self.ids[group.key].append(gid)
+                self._read_group(group, gid, index, data)
+
+    def _instances(self, situation, entity) -> dict:
+        instances = situation.get(entity.plural, {})
+        if not isinstance(instances, dict):
+            raise KrugerError("bad_situation", f"'{entity.plural}' must be an object of id: facts", json_path(entity.plural))
+        for iid, data in instances.items():
+            if not iid.strip():
+                raise KrugerError("bad_id", "an id cannot be empty", json_path(entity.plural, iid))
+            if iid.startswith(UNASSIGNED_PREFIX):
+                raise KrugerError("bad_id", f"ids starting with '{UNASSIGNED_PREFIX}' are reserved", json_path(entity.plural, iid))
+            if not isinstance(data, dict):
+                raise KrugerError("bad_situation", f"{entity.key} '{iid}' must be an object of facts", json_path(entity.plural, iid))
+        return instances
+
+    def _read_group(self, group, gid, index, data) -> None:
+        roles = {}
+        for role in group.roles:
+            roles[role.plural or role.key] = role
+            roles[role.key] = role
+        counts = {}
+        for key, value in data.items():
+            if key not in roles:
+                continue
+            role = roles[key]
+            members = [value] if isinstance(value, str) else value
+            path = json_path(group.plural, gid, key)
+            if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+                raise KrugerError("bad_role", f"'{key}' must list {self.person.plural} ids", path)
+            for position, member in enumerate(members):
+                self._join(group, gid, index, role, member, json_path(group.plural, gid, key, position))
+            counts[role.key] = counts.get(role.key, 0) + len(members)
+            if role.max is not None and counts[role.key] > role.max:
+                raise KrugerError(
+                    "role_limit",
+                    f"{group.key} '{gid}' has {counts[role.key]} {role.plural}; at most {role.max} allowed",
+                    path,
+                )
+        for required in REQUIRED_ROLES.get(group.key, ()):
+            if not counts.get(required):
+                raise KrugerError(
+                    "missing_role",
+                    f"{group.key} '{gid}' has no {required}; a declared {group.key} needs exactly one",
+                    json_path(group.plural, gid),
+                )
+        values = {key: value for key, value in data.items() if key not in roles}
+        self._read_values(group, gid, index, values)
+
+    def _join(self, group, gid, index, role, member, path) -> None:
+        if member not in self.person_index:
+            raise KrugerError(
+                "unknown_id",
+                f"'{member}' is not a declared {self.person.key}{did_you_mean(member, self.person_index)}",
+                path,
+            )
+        joined = self.membership[group.key]
+        person = self.person_index[member]
+        if person in joined:
+            other = self.ids[group.key][joined[person][0]]
+            raise KrugerError(
+                "duplicate_membership",
+                f"{self.person.key} '{member}' is already in {group.key} '{other}'; it can belong to one {group.key} only",
+                path,
+            )
+        joined[person] = (index, role)
+
+    def _read_values(self, entity, iid, index, data) -> None:
+        for name, given in data.items():
+            path = json_path(entity.plural, iid, name)
+            variable = self._variable(entity, name, path)
+            if isinstance(given, dict):
+                for period_text, value in given.items():
+                    self._read_value(entity, iid, index, variable, period_text, value, json_path(entity.plural, iid, name, period_text))
+            else:
+                if self.period is None:
+                    raise KrugerError(
+                        "missing_period",
+                        f"'{name}' has no period: give {{\"2024\": value}} or a period for the whole calculation",
+                        path,
+                    )
+                self._read_value(entity, iid, index, variable, str(self.period), given, path)
+
+    def _variable(self, entity, name, path):
+        variable = self.system.variables.get(name)
+        if variable is None:
+            raise KrugerError(
+                "unknown_variable",
+                f"unknown variable '{name}'{did_you_mean(name, self.system.variables)}",
+                path,
+            )
+        if variable.entity.key != entity.key:
+            raise KrugerError(
+                "wrong_entity",
+                f"'{name}' belongs to {variable.entity.plural}, not {entity.plural}",
+                path,
+            )
+        return variable
+
+    def _read_value(self, entity, iid, index, variable, period_text, value, path) -> None:
+        period = parse_period(period_text, path)
+        if variable.definition_period != periods.DateUnit.ETERNITY:
+            if period.unit != variable.definition_period or period.size != 1:
+                raise KrugerError(
+                    "bad_period",
+                    f"'{variable.name}' is defined per {variable.definition_period}; '{period_text}' is not one {variable.definition_period}",
+                    path,
+                )
+            first = FIRST_YEAR if value is None else FIRST_INPUT_YEAR
+            check_year_in_range(period.start.year, first, path, period_text)
+        if value is None:
+            self.requested.append(Request(entity.key, iid, variable.name, str(period)))
+            return
+        self.inputs.setdefault((variable.name, str(period)), {})[index] = convert(variable, value, path)
+
+    def build(self) -> Case:
+        builder = SimulationBuilder()
+        builder.create_entities(self.system)
+        builder.declare_person_entity(self.person.key, self.ids[self.person.key])
+        count = len(self.ids[self.person.key])
+        for group in self.groups:
+            self._declare_group(builder, group, count)
+        simulation = builder.build(self.system)
+        for (name, period), given in self.inputs.items():
+            variable = self.system.variables[name]
+            simulation.set_input(name, period, filled_array(variable, given, len(simulation.populations[variable.entity.key].ids)))
+        return Case(simulation, self.period, self.ids, self.requested)
+
+    def _declare_group(self, builder, group, person_count) -> None:
+        declared = self.ids[group.key]
+        joined = self.membership[group.key]
+        lone_role = next(role for role in group.roles if role.key not in REQUIRED_ROLES.get(group.key, ()))
+        group_ids = list(declared)
+        members_group = numpy.empty(person_count, dtype=numpy.int32)
+        members_role = numpy.empty(person_count, dtype=object)
+        for person in range(person_count):
+            if person in joined:
+                members_group[person], members_role[person] = joined[person]
+            else:
+                members_group[person] = len(group_ids)
+                members_role[person] = lone_role
+                group_ids.append(f"{UNASSIGNED_PREFIX}{self.ids[self.person.key][person]}")
+        population = builder.declare_entity(group.key, group_ids)
+        population.members_entity_id = members_group
+        population.members_role = members_role
+
+
+def convert(variable, value, path):
+    """A JSON value as the variable's type, or a ``wrong_type`` error naming what was expected."""
+    kind = variable.value_type
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        raise KrugerError("wrong_type", f"'{variable.name}' is true or false, not {json_repr(value)}", path)
+    if kind is int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not INT32.min <= value <= INT32.max:
+                raise KrugerError("out_of_range", f"'{variable.name}' must lie within ±{INT32.max}", path)
+            return value
+        raise KrugerError("wrong_type", f"'{variable.name}' is a whole number, not {json_repr(value)}", path)
+    if kind is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if not math.isfinite(value):
+                raise KrugerError("not_finite", f"'{variable.name}' must be a finite number, not {value}", path)
+            if abs(value) > FLOAT32_MAX:
+                raise KrugerError("out_of_range", f"'{variable.name}' is too large", path)
+            return float(value)
+        raise KrugerError("wrong_type", f"'{variable.name}' is a number, not {json_repr(value)}", path)
+    if kind is datetime.date:
+        if isinstance(value, str) and DATE_PATTERN.match(value):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise KrugerError("wrong_type", f"'{variable.name}' is a date written YYYY-MM-DD, not {json_repr(value)}", path)
+    if kind is Enum:
+        names = [item.name for item in variable.possible_values]
+        if isinstance(value, str) and value in names:
+            return variable.possible_values[value].index
+        raise KrugerError(
+            "wrong_value",
+            f"'{variable.name}' is one of {', '.join(names)}; not {json_repr(value)}{did_you_mean(value, names) if isinstance(value, str) else ''}",
+            path,
+        )
+    if isinstance(value, str):
+        return value
+    raise KrugerError("wrong_type", f"'{variable.name}' is a string, not {json_repr(value)}", path)
+
+
+def json_repr(value) -> str:
+    text = repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def filled_array(variable, given: dict[int, object], size: int):
+    """The variable's default array with the given positions set."""
+    array = variable.default_array(size)
+    if not given:
+        return array
+    positions = numpy.fromiter(given.keys(), dtype=numpy.int64, count=len(given))
+    values = list(given.values())
+    if variable.value_type is datetime.date:
+        array[positions] = numpy.array(values, dtype="datetime64[D]")
+    elif isinstance(array, EnumArray):
+        codes = numpy.asarray(array).copy()
+        codes[positions] = values
+        return EnumArray(codes, variable.possible_values)
+    else:
+        array[positions] = values
+    return array
