@@ -5,7 +5,7 @@ import functools
 import pytest
 import yaml
 
-from openfisca_core.tools.test_runner import YamlFile, YamlItem
+from openfisca_core.tools.test_runner import OpenFiscaPlugin, YamlFile, YamlItem
 
 from kruger_rules import CountryTaxBenefitSystem
 
@@ -35,7 +35,13 @@ class NamedYamlFile(YamlFile):
             )
 
 
+def openfisca_test_is_collecting(config) -> bool:
+    return any(isinstance(plugin, OpenFiscaPlugin) for plugin in config.pluginmanager.get_plugins())
+
+
 def pytest_collect_file(parent, file_path):
+    if openfisca_test_is_collecting(parent.config):
+        return None
     if file_path.suffix in {".yaml", ".yml"} and file_path.parent.name == "yaml":
         return NamedYamlFile.from_parent(parent, path=file_path, tax_benefit_system=baseline_system(), options={})
     return None

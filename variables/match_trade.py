@@ -53,7 +53,7 @@ class match_trade_place_met(Variable):
 
     def formula_2020_09_24(organisation, period, parameters):
         required = parameters(period).match_trade.requires_left_behind_place
-        return ~required | organisation("organisation_in_left_behind_place", period)
+        return (not required) | organisation("organisation_in_left_behind_place", period)
 
 
 class match_trade_eligible(Variable):
