@@ -1,0 +1,384 @@
+"""Community Right to Serve (SPEC §3): who may claim, who must answer, for what, by when, and why not.
+
+The law (the Community Right to Challenge, Localism Act 2011 ss.81-86, in force 2012-06-27) and
+the proposal (from 2020-09-24) share one code path: they differ only by dated parameters in
+parameters/right_to_serve. A yearly rule reads the parameters in force on 1 January, so the
+proposal first applies to 2021.
+
+Deadlines follow SPEC §0: days are added first, then months; adding months keeps the day of
+the month and clamps it to the last day of the target month (a decision due on 30 November
+plus 3 months gives 28 February, or 29 February in a leap year). See kruger_rules.dates.
+"""
+
+from datetime import date
+
+from numpy import select
+
+from openfisca_core.indexed_enums import Enum
+from openfisca_core.periods import YEAR
+from openfisca_core.variables import Variable
+
+from kruger_rules.dates import add_days, add_months
+from kruger_rules.entities import Organisation
+
+LOCALISM_ACT = "Localism Act 2011"
+SCHEDULE = "SI 2012/1647 Schedule"
+
+
+# Inputs of a claim
+
+
+class ClaimService(Enum):
+    not_specified = "Not specified"
+    employment_support = "Employment support"
+    probation_and_rehabilitation = "Probation and rehabilitation"
+    early_years = "Early years"
+    youth_services = "Youth services"
+    libraries = "Libraries"
+    adult_social_care = "Adult social care"
+    parks_and_leisure = "Parks and leisure"
+    housing_support = "Housing support"
+    public_health = "Public health"
+    policing = "Policing"
+    acute_healthcare = "Acute healthcare"
+
+
+class claim_service(Variable):
+    value_type = Enum
+    possible_values = ClaimService
+    default_value = ClaimService.not_specified
+    entity = Organisation
+    definition_period = YEAR
+    label = "Service category of a Right to Serve claim"
+    reference = "SPEC §3, §10 (not_specified is out of scope)"
+
+
+class ClaimAuthorityType(Enum):
+    local_authority = "Local authority (county, district or London borough council)"
+    fire_and_rescue_authority = "Fire and rescue authority"
+    central_government_department = "Central government department"
+    nhs_body = "NHS body"
+    other_public_body = "Other public body"
+
+
+class claim_authority_type(Variable):
+    value_type = Enum
+    possible_values = ClaimAuthorityType
+    default_value = ClaimAuthorityType.other_public_body
+    entity = Organisation
+    definition_period = YEAR
+    label = "Kind of authority a Right to Serve claim is made to"
+    reference = f"{LOCALISM_ACT} s.81(2); SI 2012/1647 reg 3; SPEC §3, §10"
+
+
+class claim_submission_date(Variable):
+    value_type = date
+    entity = Organisation
+    definition_period = YEAR
+    label = "Date the Right to Serve claim was submitted"
+    reference = f"{LOCALISM_ACT} s.81(1); SPEC §3, §10"
+
+
+class member_count(Variable):
+    value_type = int
+    entity = Organisation
+    definition_period = YEAR
+    label = "Members of the body (for an employee group, its members who are employees of the authority)"
+    reference = f"{LOCALISM_ACT} s.81(6)(d); SPEC §3, §10"
+
+
+class claim_information_inadequate(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "The claim's information is materially inadequate or inaccurate"
+    reference = f"{SCHEDULE} para 2; SPEC §3, §10"
+
+
+class claimant_unsuitable(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "The body, a member of its consortium or a sub-contractor is not suitable to provide the service"
+    reference = f"{SCHEDULE} para 3; SPEC §3, §10"
+
+
+class service_decision_to_stop(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "The authority has already decided in writing to stop providing the service"
+    reference = f"{SCHEDULE} para 4; SPEC §3, §10"
+
+
+class service_nhs_integration_critical(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "The service is integrated with an NHS service and that integration is critical to its users' well-being"
+    reference = f"{SCHEDULE} para 5; SPEC §3, §10"
+
+
+class service_in_procurement(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "The service is already the subject of a procurement exercise"
+    reference = f"{SCHEDULE} para 6; SPEC §3, §10"
+
+
+class authority_in_negotiations(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "The authority is in written negotiations with a third party to provide the service"
+    reference = f"{SCHEDULE} para 7; SPEC §3, §10"
+
+
+class employee_body_intention_published(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "The authority has published its intention to consider provision by a body its employees propose to set up"
+    reference = f"{SCHEDULE} para 8; SPEC §3, §10"
+
+
+class claim_frivolous_or_vexatious(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "The claim is frivolous or vexatious"
+    reference = f"{SCHEDULE} para 9; SPEC §3, §10"
+
+
+class acceptance_would_breach_law(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "Accepting the claim would likely contravene an enactment or rule of law, or breach a statutory duty"
+    reference = f"{SCHEDULE} para 10; SPEC §3, §10"
+
+
+# Who may claim
+
+
+class right_to_serve_relevant_by_kind(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "May claim the Right to Serve by its kind of body, with enough members"
+    reference = f"{LOCALISM_ACT} s.81(6)(b)-(d); SPEC §3"
+
+    def formula(organisation, period, parameters):
+        """A charity or parish council by its kind; an employee group when at least two of the authority's
+        employees belong to it. The minimum number of members is read per kind (0 for every kind but an
+        employee group) and asks nothing of the other routes."""
+        p = parameters(period).right_to_serve.relevant_body
+        kind = organisation("organisation_type", period)
+        return p.by_kind[kind] & (organisation("member_count", period) >= p.min_members[kind])
+
+
+class right_to_serve_voluntary_or_community_body(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "Is a voluntary or community body: a kind that may claim when not for profit, and not for profit"
+    reference = f"{LOCALISM_ACT} s.81(6)(a), s.81(7); SPEC §3"
+
+    def formula(organisation, period, parameters):
+        p = parameters(period).right_to_serve.relevant_body
+        kind = organisation("organisation_type", period)
+        return p.when_not_for_profit[kind] & organisation("is_not_for_profit", period)
+
+
+class right_to_serve_relevant_as_social_enterprise(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "May claim the Right to Serve as a social enterprise"
+    reference = "Levelling Up Our Communities (2020), Community Right to Serve; SPEC §2, §3"
+
+    def formula(organisation, period, parameters):
+        """Under the proposal every social enterprise of SPEC §2 may claim, whatever its kind (an organisation
+        of unknown kind included), except a mutual aid group: SPEC §3 keeps that to a reform."""
+        p = parameters(period).right_to_serve.relevant_body
+        kind = organisation("organisation_type", period)
+        open_to_kind = p.social_enterprises & p.social_enterprise_kinds[kind]
+        return open_to_kind & organisation("is_social_enterprise", period)
+
+
+class right_to_serve_relevant_body(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "Is a relevant body, which may make a Right to Serve claim"
+    reference = f"{LOCALISM_ACT} s.81(6)-(7); Levelling Up Our Communities (2020); SPEC §3"
+
+    def formula(organisation, period, parameters):
+        """A public body is never a relevant body, whichever parameter a reform changes."""
+        route = (
+            organisation("right_to_serve_relevant_by_kind", period)
+            | organisation("right_to_serve_voluntary_or_community_body", period)
+            | organisation("right_to_serve_relevant_as_social_enterprise", period)
+        )
+        return route & ~organisation("is_public_body", period)
+
+
+# Who must answer, and for what
+
+
+class right_to_serve_authority_bound(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "The authority the claim is made to must respond to it"
+    reference = f"{LOCALISM_ACT} s.81(2); SI 2012/1647 reg 3; Levelling Up Our Communities (2020); SPEC §3"
+
+    def formula(organisation, period, parameters):
+        bound = parameters(period).right_to_serve.bound_authority
+        return bound[organisation("claim_authority_type", period)]
+
+
+class right_to_serve_service_in_scope(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "The service claimed is one a claim may be made for"
+    reference = f"{LOCALISM_ACT} s.81(5); SI 2012/1313 Schedule 2; SPEC §3"
+
+    def formula(organisation, period, parameters):
+        in_scope = parameters(period).right_to_serve.service_in_scope
+        return in_scope[organisation("claim_service", period)]
+
+
+class right_to_serve_eligible(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "The Right to Serve claim is eligible: a relevant body, a bound authority, a service in scope"
+    reference = f"{LOCALISM_ACT} s.81; SPEC §3"
+
+    def formula(organisation, period, parameters):
+        return (
+            organisation("right_to_serve_relevant_body", period)
+            & organisation("right_to_serve_authority_bound", period)
+            & organisation("right_to_serve_service_in_scope", period)
+        )
+
+
+# By when
+
+
+class right_to_serve_acknowledgement_due(Variable):
+    value_type = date
+    entity = Organisation
+    definition_period = YEAR
+    label = "Date by which the authority must acknowledge the claim"
+    reference = f"Assumption based on {LOCALISM_ACT} s.84 practice (30 days); SPEC §0, §3"
+
+    def formula(organisation, period, parameters):
+        """Computed from the submission date whatever the claim's eligibility (SPEC §0)."""
+        p = parameters(period).right_to_serve
+        return add_days(organisation("claim_submission_date", period), p.acknowledgement_days)
+
+
+class right_to_serve_decision_due(Variable):
+    value_type = date
+    entity = Organisation
+    definition_period = YEAR
+    label = "Date by which the authority must accept or reject the claim"
+    reference = "Assumption, no UK anchor (90 days); SPEC §0, §3"
+
+    def formula(organisation, period, parameters):
+        """Computed from the submission date whatever the claim's eligibility (SPEC §0)."""
+        p = parameters(period).right_to_serve
+        return add_days(organisation("claim_submission_date", period), p.decision_days)
+
+
+class right_to_serve_procurement_earliest_start(Variable):
+    value_type = date
+    entity = Organisation
+    definition_period = YEAR
+    label = "Earliest date the procurement exercise for an accepted claim may start"
+    reference = f"Assumption based on a council's policy under {LOCALISM_ACT} ss.83-84 (3 months); SPEC §0, §3"
+
+    def formula(organisation, period, parameters):
+        """The decision due date plus whole months, the day clamped to the month's end (SPEC §0)."""
+        p = parameters(period).right_to_serve.procurement_window
+        return add_months(organisation("right_to_serve_decision_due", period), p.earliest_start_months)
+
+
+class right_to_serve_procurement_latest_start(Variable):
+    value_type = date
+    entity = Organisation
+    definition_period = YEAR
+    label = "Latest date the procurement exercise for an accepted claim may start"
+    reference = f"Assumption based on a council's policy under {LOCALISM_ACT} ss.83-84 (18 months); SPEC §0, §3"
+
+    def formula(organisation, period, parameters):
+        """The decision due date plus whole months, the day clamped to the month's end (SPEC §0)."""
+        p = parameters(period).right_to_serve.procurement_window
+        return add_months(organisation("right_to_serve_decision_due", period), p.latest_start_months)
+
+
+# Why not
+
+
+class RightToServeRejectionGround(Enum):
+    none = "No ground for rejection"
+    non_compliant = "1. The claim does not comply with the requirements"
+    inadequate_information = "2. Information materially inadequate or inaccurate"
+    unsuitable_body = "3. The body is not suitable"
+    decision_to_stop_service = "4. A decision has been taken to stop the service"
+    nhs_integration_critical = "5. Integration with an NHS service is critical to users"
+    already_in_procurement = "6. The service is already in a procurement exercise"
+    negotiations_with_third_party = "7. Written negotiations with a third party"
+    employee_body_intention = "8. Intention published to consider an employee-led body"
+    frivolous_or_vexatious = "9. Frivolous or vexatious"
+    would_breach_law = "10. Acceptance would breach an enactment or statutory duty"
+
+
+# The facts behind grounds 2 to 10, in the Schedule's order.
+GROUND_FACTS = (
+    ("claim_information_inadequate", RightToServeRejectionGround.inadequate_information),
+    ("claimant_unsuitable", RightToServeRejectionGround.unsuitable_body),
+    ("service_decision_to_stop", RightToServeRejectionGround.decision_to_stop_service),
+    ("service_nhs_integration_critical", RightToServeRejectionGround.nhs_integration_critical),
+    ("service_in_procurement", RightToServeRejectionGround.already_in_procurement),
+    ("authority_in_negotiations", RightToServeRejectionGround.negotiations_with_third_party),
+    ("employee_body_intention_published", RightToServeRejectionGround.employee_body_intention),
+    ("claim_frivolous_or_vexatious", RightToServeRejectionGround.frivolous_or_vexatious),
+    ("acceptance_would_breach_law", RightToServeRejectionGround.would_breach_law),
+)
+
+
+class right_to_serve_rejection_ground(Variable):
+    value_type = Enum
+    possible_values = RightToServeRejectionGround
+    default_value = RightToServeRejectionGround.none
+    entity = Organisation
+    definition_period = YEAR
+    label = "First ground, in statutory order, on which the authority may reject the claim"
+    reference = f"{SCHEDULE} (ten grounds); {LOCALISM_ACT} s.83; SPEC §3"
+
+    def formula(organisation, period, parameters):
+        """Ground 1 (non-compliance) is read as the claim not being eligible; grounds 2 to 10 are the
+        authority's findings, given as inputs. The first that holds is the answer."""
+        conditions = [~organisation("right_to_serve_eligible", period)]
+        grounds = [RightToServeRejectionGround.non_compliant]
+        for fact, ground in GROUND_FACTS:
+            conditions.append(organisation(fact, period))
+            grounds.append(ground)
+        return select(conditions, [ground.index for ground in grounds], default=RightToServeRejectionGround.none.index)
+
+
+class right_to_serve_must_accept(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "The authority must accept the claim and run a procurement exercise"
+    reference = f"{LOCALISM_ACT} s.83; {SCHEDULE}; SPEC §3"
+
+    def formula(organisation, period, parameters):
+        no_ground = organisation("right_to_serve_rejection_ground", period) == RightToServeRejectionGround.none
+        return organisation("right_to_serve_eligible", period) & no_ground
