@@ -84,3 +84,28 @@ def test_every_variable_has_label_and_reference(system, path):
 
 def test_parameter_files_are_yaml():
     assert all(p.suffix == ".yaml" for p in PARAMETERS_DIR.rglob("*") if p.is_file())
+
+
+def enum_names(system):
+    return {
+        variable.possible_values.__name__: {item.name for item in variable.possible_values}
+        for variable in system.variables.values()
+        if getattr(variable, "possible_values", None) is not None
+    }
+
+
+def nodes(node):
+    for child in node.children.values():
+        if isinstance(child, ParameterNode):
+            yield child
+            yield from nodes(child)
+
+
+def test_enum_indexed_parameters_cover_every_value_of_their_enum(system):
+    """A formula indexing a node by an enumeration fails at run time on a missing entry."""
+    enums = enum_names(system)
+    for node in nodes(system.parameters):
+        keys = set(node.children)
+        for enum, names in enums.items():
+            if len(keys & names) >= 3 and keys <= names | {"metadata"}:
+                assert keys == names, f"{node.name} lacks {sorted(names - keys)} of {enum}"
