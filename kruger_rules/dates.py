@@ -5,7 +5,12 @@ month and clamps it to the target month's last day, so 2021-11-30 + 3 months = 2
 2020-02-29 + 5 years (60 months) = 2025-02-28.
 """
 
+import datetime
+
 import numpy
+
+NO_DATE = datetime.date(1970, 1, 1)
+"""OpenFisca's default date, stated so that it does not depend on the time zone: "no date"."""
 
 ONE_DAY = numpy.timedelta64(1, "D")
 ONE_MONTH = numpy.timedelta64(1, "M")

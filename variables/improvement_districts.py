@@ -12,13 +12,8 @@ from numpy import datetime64, logical_not, where
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
-from kruger_rules.dates import add_years
+from kruger_rules.dates import NO_DATE, add_years
 from kruger_rules.entities import Place
-
-# OpenFisca's default date (1970-01-01), stated here so that it does not depend on the time zone:
-# it means "no date".
-NO_DATE = datetime.date(1970, 1, 1)
-
 
 class cid_votes_for(Variable):
     value_type = int

@@ -18,7 +18,7 @@ from openfisca_core.indexed_enums import Enum
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
-from kruger_rules.dates import add_days, add_months
+from kruger_rules.dates import NO_DATE, add_days, add_months
 from kruger_rules.entities import Organisation
 
 LOCALISM_ACT = "Localism Act 2011"
@@ -73,6 +73,7 @@ class claim_authority_type(Variable):
 
 class claim_submission_date(Variable):
     value_type = date
+    default_value = NO_DATE
     entity = Organisation
     definition_period = YEAR
     label = "Date the Right to Serve claim was submitted"
