@@ -1,4 +1,4 @@
-"""The ``kruger-rules`` command: calculate a situation file, print the rules version."""
+"""The ``kruger-rules`` command: calculate a situation file, compare it under reforms, print the rules version."""
 
 from __future__ import annotations
 
@@ -45,6 +45,35 @@ def build_parser() -> argparse.ArgumentParser:
     calculate.add_argument("--variables", help="comma-separated variables to compute for every declared instance")
     calculate.add_argument("--output", choices=("table", "json"), default="table", help="table (default) or json")
     calculate.set_defaults(run=run_calculate)
+
+    compare = commands.add_parser(
+        "compare",
+        help="compare a situation file under the baseline and reforms",
+        description="Answer a situation file under the baseline and under each reform, side by side, "
+        "with the differences. A reform is a named reform or a JSON/YAML file holding "
+        '{"name": ..., "parameters": {"parameter.path": {"YYYY-MM-DD": value}}}.',
+    )
+    compare.add_argument("file", type=Path, help="situation file (.json, .yaml or .yml)")
+    compare.add_argument(
+        "--reform", action="append", metavar="NAME|FILE",
+        help="a named reform or a reform file; repeat to compare several (default: current_law)",
+    )
+    compare.add_argument("--period", help="year to compute, e.g. 2024; also the period of values given without one")
+    compare.add_argument("--variables", help="comma-separated variables to compare (default: the file's nulls, else every computed variable)")
+    compare.add_argument("--changed", action="store_true", help="show only the outputs some reform changes")
+    compare.add_argument("--output", choices=("table", "json"), default="table", help="table (default) or json")
+    compare.set_defaults(run=run_compare)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the web API (OpenFisca-compatible, with interactive docs at /docs)",
+        description="Serve the web API with uvicorn. Limits come from KRUGER_MAX_BODY_BYTES, "
+        "KRUGER_MAX_ORGANISATIONS and KRUGER_MAX_JSON_DEPTH.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
+    serve.set_defaults(run=run_serve)
 
     version = commands.add_parser("version", help="print the rules version", description="Print the rules version and the OpenFisca version.")
     version.set_defaults(run=run_version)
@@ -107,6 +136,67 @@ def format_value(value) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}" if abs(value) >= 1 or value == 0 else f"{value:.4g}"
     return str(value)
+
+
+def load_reform(text: str):
+    """A reform named on the command line, or read from the file it names."""
+    from kruger_rules.reforms import parse_reform
+
+    path = Path(text)
+    if path.suffix in {".json", ".yaml", ".yml"} or path.exists():
+        return parse_reform(load_situation(path), at=())
+    return parse_reform(text, at=())
+
+
+def run_compare(arguments) -> int:
+    from kruger_rules.compare import compare
+
+    reforms = [load_reform(text) for text in arguments.reform or ["current_law"]]
+    variables = [name.strip() for name in arguments.variables.split(",") if name.strip()] if arguments.variables else None
+    comparison = compare(load_situation(arguments.file), arguments.period, reforms, variables, arguments.changed)
+    if arguments.output == "json":
+        print(json.dumps(comparison, indent=2))
+    else:
+        print_comparison(comparison)
+    return 0
+
+
+def print_comparison(comparison: dict) -> None:
+    headers = ["entity", "id", "variable", "period", "baseline"]
+    for reform in comparison["reforms"]:
+        headers += [reform["label"], "difference"]
+    rows = []
+    for row in comparison["outputs"]:
+        cells = [row["entity"], row["id"], row["variable"], row["period"], format_value(row["baseline"])]
+        for reformed in row["reforms"]:
+            cells += [format_value(reformed["value"]), format_difference(reformed)]
+        rows.append(cells)
+    table = Table(show_lines=False)
+    for position, header in enumerate(headers):
+        table.add_column(header, justify="left" if position < 4 else "right")
+    for cells in rows:
+        table.add_row(*cells)
+    widths = [max(len(text) for text in column) for column in zip(headers, *rows)]
+    console = Console(width=max(80, sum(widths) + 3 * len(widths) + 1))
+    console.print(table)
+    console.print(f"rules {comparison['rules_version']}; {len(comparison['outputs'])} outputs")
+
+
+def format_difference(reformed: dict) -> str:
+    if not reformed["changed"]:
+        return ""
+    difference = reformed["difference"]
+    if difference is None:
+        return "changed"
+    return f"+{format_value(difference)}" if difference > 0 else format_value(difference)
+
+
+def run_serve(arguments) -> int:
+    from api.server import serve
+
+    if arguments.workers < 1 or not 0 < arguments.port < 65536:
+        raise KrugerError("bad_option", "--workers must be at least 1 and --port between 1 and 65535")
+    return serve(arguments.host, arguments.port, arguments.workers)
 
 
 def run_version(arguments) -> int:
