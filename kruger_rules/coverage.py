@@ -1,5 +1,7 @@
 """The years the model answers for (SPEC §0), and the checks on a requested period."""
 
+import functools
+
 from openfisca_core import periods
 
 from kruger_rules.errors import KrugerError
@@ -19,9 +21,15 @@ def parse_period(text, path: str) -> periods.Period:
     if not isinstance(text, str | int) or isinstance(text, bool):
         raise KrugerError("bad_period", f"a period is a string such as '2024', not {type(text).__name__}", path)
     try:
-        return periods.period(str(text))
+        return _period(str(text))
     except (ValueError, TypeError, AttributeError):
         raise KrugerError("bad_period", f"'{text}' is not a period; give a year such as '2024'", path) from None
+
+
+@functools.lru_cache(maxsize=4096)
+def _period(text: str) -> periods.Period:
+    """Parsing a period is slow and periods are immutable: each text is parsed once."""
+    return periods.period(text)
 
 
 def covered_year(text, path: str = "$.period") -> periods.Period:

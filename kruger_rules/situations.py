@@ -9,9 +9,11 @@ reported, so that no declared group's facts can be broadcast to it.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy
 from openfisca_core import periods
@@ -21,15 +23,17 @@ from openfisca_core.simulations import Simulation, SimulationBuilder
 from kruger_rules.coverage import FIRST_INPUT_YEAR, FIRST_YEAR, check_year_in_range, covered_year, parse_period
 from kruger_rules.entities import REQUIRED_ROLES
 from kruger_rules.errors import KrugerError, did_you_mean, json_path
+from kruger_rules.json_values import non_finite_positions, to_json_values
 
 UNASSIGNED_PREFIX = "_unassigned_"
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+FIRST_DATE = numpy.datetime64("0001-01-01")
 INT32 = numpy.iinfo(numpy.int32)
 FLOAT32_MAX = float(numpy.finfo(numpy.float32).max)
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     """An output asked for by a null value: which entity instance, variable and period."""
 
     entity: str
@@ -48,10 +52,25 @@ class Case:
     requested: list[Request] = field(default_factory=list)
 
     def values(self, variable: str, period=None) -> list:
-        """The variable's values for the declared instances of its entity, as JSON values."""
-        name = self.simulation.tax_benefit_system.variables[variable].entity.key
-        array = self.simulation.calculate(variable, period or self.period)
-        return to_json_values(array[: len(self.ids[name])])
+        """The variable's values for the declared instances of its entity, as JSON values.
+
+        A value that is not finite (inputs at the edge of float32 can overflow a formula) is
+        an error at the first instance that has one, since JSON has no such number.
+        """
+        entity = self.simulation.tax_benefit_system.variables[variable].entity
+        period = self.period if period is None else period
+        if isinstance(period, str):
+            period = parse_period(period, "$.period")
+        array = self.simulation.calculate(variable, period)[: len(self.ids[entity.key])]
+        non_finite = non_finite_positions(array)
+        if len(non_finite):
+            iid = self.ids[entity.key][non_finite[0]]
+            raise KrugerError(
+                "result_not_finite",
+                f"'{variable}' of {entity.key} '{iid}' is too large to compute for {period}; check the inputs' magnitudes",
+                json_path(entity.plural, iid, variable, str(period)),
+            )
+        return to_json_values(array)
 
     def requests_for(self, variables, period=None) -> list[Request]:
         """A request for each variable, for every declared instance of its entity."""
@@ -67,25 +86,17 @@ class Case:
 
     def answer(self, requests=None) -> dict:
         """The requested values in OpenFisca's response shape: {plural: {id: {variable: {period: value}}}}."""
-        system = self.simulation.tax_benefit_system
+        plurals = {entity.key: entity.plural for entity in self.simulation.tax_benefit_system.entities}
         computed: dict[tuple[str, str], dict[str, object]] = {}
         result: dict = {}
         for request in self.requested if requests is None else requests:
             key = (request.variable, request.period)
             if key not in computed:
                 computed[key] = dict(zip(self.ids[request.entity], self.values(request.variable, request.period)))
-            plural = system.entities_by_singular()[request.entity].plural
+            plural = plurals[request.entity]
             instance = result.setdefault(plural, {}).setdefault(request.id, {})
             instance.setdefault(request.variable, {})[request.period] = computed[key][request.id]
         return result
-
-
-def to_json_values(array) -> list:
-    if isinstance(array, EnumArray):
-        return [str(name) for name in array.decode_to_str()]
-    if numpy.issubdtype(array.dtype, numpy.datetime64):
-        return [str(value) for value in array.astype("datetime64[D]")]
-    return array.tolist()
 
 
 def build_case(system, situation, period=None) -> Case:
@@ -107,7 +118,11 @@ class _Plan:
         self.by_plural = {entity.plural: entity for entity in system.entities}
         self.ids: dict[str, list[str]] = {entity.key: [] for entity in system.entities}
         self.membership: dict[str, dict[str, tuple[int, object]]] = {group.key: {} for group in self.groups}
-        self.inputs: dict[tuple[str, str], dict[int, object]] = {}
+        self.variables = {entity.key: {} for entity in system.entities}
+        for name, variable in system.variables.items():
+            self.variables[variable.entity.key][name] = variable
+        self.columns: dict[tuple, _Column] = {}
+        self.request_periods: dict[tuple, str] = {}
         self.requested: list[Request] = []
 
     def read(self, situation) -> None:
@@ -158,7 +173,7 @@ class _Plan:
             if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
                 raise KrugerError("bad_role", f"'{key}' must list {self.person.plural} ids", path)
             for position, member in enumerate(members):
-                self._join(group, gid, index, role, member, json_path(group.plural, gid, key, position))
+                self._join(group, gid, index, role, member, (group.plural, gid, key, position))
             counts[role.key] = counts.get(role.key, 0) + len(members)
             if role.max is not None and counts[role.key] > role.max:
                 raise KrugerError(
@@ -176,12 +191,12 @@ class _Plan:
         values = {key: value for key, value in data.items() if key not in roles}
         self._read_values(group, gid, index, values)
 
-    def _join(self, group, gid, index, role, member, path) -> None:
+    def _join(self, group, gid, index, role, member, where) -> None:
         if member not in self.person_index:
             raise KrugerError(
                 "unknown_id",
                 f"'{member}' is not a declared {self.person.key}{did_you_mean(member, self.person_index)}",
-                path,
+                json_path(*where),
             )
         joined = self.membership[group.key]
         person = self.person_index[member]
@@ -190,57 +205,72 @@ class _Plan:
             raise KrugerError(
                 "duplicate_membership",
                 f"{self.person.key} '{member}' is already in {group.key} '{other}'; it can belong to one {group.key} only",
-                path,
+                json_path(*where),
             )
         joined[person] = (index, role)
 
     def _read_values(self, entity, iid, index, data) -> None:
+        """Read an instance's values: checks that hold for a variable and period text are made once."""
+        variables = self.variables[entity.key]
         for name, given in data.items():
-            path = json_path(entity.plural, iid, name)
-            variable = self._variable(entity, name, path)
+            variable = variables.get(name) or self._refuse_variable(entity, name, (entity.plural, iid, name))
             if isinstance(given, dict):
                 for period_text, value in given.items():
-                    self._read_value(entity, iid, index, variable, period_text, value, json_path(entity.plural, iid, name, period_text))
+                    if value is None:
+                        period = self.request_periods.get((name, period_text))
+                        if period is None:
+                            period = self._request_period(variable, period_text, (entity.plural, iid, name, period_text))
+                        self.requested.append(Request(entity.key, iid, name, period))
+                    else:
+                        column = self.columns.get((name, period_text, True))
+                        if column is None:
+                            column = self._column(variable, period_text, True, (entity.plural, iid, name, period_text))
+                        column.positions.append(index)
+                        column.values.append(value)
             else:
                 if self.period is None:
                     raise KrugerError(
                         "missing_period",
                         f"'{name}' has no period: give {{\"2024\": value}} or a period for the whole calculation",
-                        path,
+                        json_path(entity.plural, iid, name),
                     )
-                self._read_value(entity, iid, index, variable, str(self.period), given, path)
+                period_text = period_key(self.period)
+                if given is None:
+                    period = self.request_periods.get((name, period_text))
+                    if period is None:
+                        period = self._request_period(variable, period_text, (entity.plural, iid, name))
+                    self.requested.append(Request(entity.key, iid, name, period))
+                else:
+                    column = self.columns.get((name, period_text, False))
+                    if column is None:
+                        column = self._column(variable, period_text, False, (entity.plural, iid, name))
+                    column.positions.append(index)
+                    column.values.append(given)
 
-    def _variable(self, entity, name, path):
+    def _refuse_variable(self, entity, name, where):
+        """Raise the error for a name that is not a variable of ``entity``."""
         variable = self.system.variables.get(name)
         if variable is None:
             raise KrugerError(
                 "unknown_variable",
                 f"unknown variable '{name}'{did_you_mean(name, self.system.variables)}",
-                path,
+                json_path(*where),
             )
-        if variable.entity.key != entity.key:
-            raise KrugerError(
-                "wrong_entity",
-                f"'{name}' belongs to {variable.entity.plural}, not {entity.plural}",
-                path,
-            )
-        return variable
+        raise KrugerError(
+            "wrong_entity",
+            f"'{name}' belongs to {variable.entity.plural}, not {entity.plural}",
+            json_path(*where),
+        )
 
-    def _read_value(self, entity, iid, index, variable, period_text, value, path) -> None:
-        period = parse_period(period_text, path)
-        if variable.definition_period != periods.DateUnit.ETERNITY:
-            if period.unit != variable.definition_period or period.size != 1:
-                raise KrugerError(
-                    "bad_period",
-                    f"'{variable.name}' is defined per {variable.definition_period}; '{period_text}' is not one {variable.definition_period}",
-                    path,
-                )
-            first = FIRST_YEAR if value is None else FIRST_INPUT_YEAR
-            check_year_in_range(period.start.year, first, path, period_text)
-        if value is None:
-            self.requested.append(Request(entity.key, iid, variable.name, str(period)))
-            return
-        self.inputs.setdefault((variable.name, str(period)), {})[index] = convert(variable, value, path)
+    def _request_period(self, variable, period_text, where) -> str:
+        period = checked_period(variable, period_text, FIRST_YEAR, json_path(*where))
+        self.request_periods[(variable.name, period_text)] = period_key(period)
+        return period_key(period)
+
+    def _column(self, variable, period_text, dated, where) -> _Column:
+        period = checked_period(variable, period_text, FIRST_INPUT_YEAR, json_path(*where))
+        column = self.columns[(variable.name, period_text, dated)] = _Column(variable, period, period_text, dated)
+        return column
 
     def build(self) -> Case:
         builder = SimulationBuilder()
@@ -250,9 +280,15 @@ class _Plan:
         for group in self.groups:
             self._declare_group(builder, group, count)
         simulation = builder.build(self.system)
-        for (name, period), given in self.inputs.items():
+        inputs: dict[tuple[str, periods.Period], list[_Column]] = {}
+        for column in self.columns.values():
+            inputs.setdefault((column.variable.name, column.period), []).append(column)
+        for (name, period), columns in inputs.items():
             variable = self.system.variables[name]
-            simulation.set_input(name, period, filled_array(variable, given, len(simulation.populations[variable.entity.key].ids)))
+            array = variable.default_array(len(simulation.populations[variable.entity.key].ids))
+            for column in columns:
+                array = column.fill(array, self.ids[variable.entity.key])
+            simulation.set_input(name, period, array)
         return Case(simulation, self.period, self.ids, self.requested)
 
     def _declare_group(self, builder, group, person_count) -> None:
@@ -272,6 +308,62 @@ class _Plan:
         population = builder.declare_entity(group.key, group_ids)
         population.members_entity_id = members_group
         population.members_role = members_role
+
+
+class _Column:
+    """The values given for one variable under one period text, converted together."""
+
+    def __init__(self, variable, period: periods.Period, period_text, dated: bool) -> None:
+        self.variable = variable
+        self.period = period
+        self.period_text = period_text
+        self.dated = dated
+        self.positions: list[int] = []
+        self.values: list = []
+
+    def fill(self, array, ids: list[str]):
+        """``array`` with this column's values set at their positions (an EnumArray is replaced)."""
+        converted = convert_all(self.variable, self.values)
+        if converted is None:
+            converted = [self._convert_one(value, ids[position]) for position, value in zip(self.positions, self.values)]
+            if self.variable.value_type is datetime.date:
+                converted = numpy.array(converted, dtype="datetime64[D]")
+        positions = numpy.array(self.positions, dtype=numpy.int64)
+        if isinstance(array, EnumArray):
+            codes = numpy.asarray(array).copy()
+            codes[positions] = converted
+            return EnumArray(codes, self.variable.possible_values)
+        array[positions] = converted
+        return array
+
+    def _convert_one(self, value, iid):
+        try:
+            return convert(self.variable, value, "$")
+        except KrugerError as error:
+            entity = self.variable.entity
+            where = (entity.plural, iid, self.variable.name) + ((self.period_text,) if self.dated else ())
+            error.path = json_path(*where)
+            raise
+
+
+def checked_period(variable, period_text, first_year: int, path: str) -> periods.Period:
+    """The period of a value of ``variable``: one of its periods, within the covered years."""
+    period = parse_period(period_text, path)
+    if variable.definition_period != periods.DateUnit.ETERNITY:
+        if period.unit != variable.definition_period or period.size != 1:
+            raise KrugerError(
+                "bad_period",
+                f"'{variable.name}' is defined per {variable.definition_period}; '{period_text}' is not one {variable.definition_period}",
+                path,
+            )
+        check_year_in_range(period.start.year, first_year, path, period_text)
+    return period
+
+
+@functools.lru_cache(maxsize=4096)
+def period_key(period: periods.Period) -> str:
+    """A period's canonical text, e.g. '2024' (writing a period is slow, and periods repeat)."""
+    return str(period)
 
 
 def convert(variable, value, path):
@@ -318,24 +410,36 @@ def convert(variable, value, path):
     raise KrugerError("wrong_type", f"'{variable.name}' is a string, not {json_repr(value)}", path)
 
 
+def convert_all(variable, values: list):
+    """The values as one array of the variable's type, or None when one needs a closer look by ``convert``."""
+    kind = variable.value_type
+    types = set(map(type, values))
+    try:
+        if kind is bool:
+            return numpy.array(values, dtype=bool) if types <= {bool} else None
+        if kind is int:
+            array = numpy.array(values, dtype=numpy.int64) if types <= {int} else None
+            return array if array is not None and ((array >= INT32.min) & (array <= INT32.max)).all() else None
+        if kind is float:
+            array = numpy.array(values, dtype=numpy.float64) if types <= {int, float} else None
+            return array if array is not None and (numpy.abs(array) <= FLOAT32_MAX).all() else None
+        if kind is datetime.date:
+            if not types <= {str} or not all(map(ISO_DATE.fullmatch, values)):
+                return None
+            array = numpy.array(values, dtype="datetime64[D]")
+            return array if (array >= FIRST_DATE).all() else None
+        if kind is Enum:
+            codes = enum_codes(variable)
+            return numpy.array([codes[value] for value in values], dtype=numpy.int64)
+        return numpy.array(values, dtype=object) if types <= {str} else None
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None
+
+
+def enum_codes(variable) -> dict[str, int]:
+    return {item.name: item.index for item in variable.possible_values}
+
+
 def json_repr(value) -> str:
     text = repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def filled_array(variable, given: dict[int, object], size: int):
-    """The variable's default array with the given positions set."""
-    array = variable.default_array(size)
-    if not given:
-        return array
-    positions = numpy.fromiter(given.keys(), dtype=numpy.int64, count=len(given))
-    values = list(given.values())
-    if variable.value_type is datetime.date:
-        array[positions] = numpy.array(values, dtype="datetime64[D]")
-    elif isinstance(array, EnumArray):
-        codes = numpy.asarray(array).copy()
-        codes[positions] = values
-        return EnumArray(codes, variable.possible_values)
-    else:
-        array[positions] = values
-    return array

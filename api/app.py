@@ -1,0 +1,103 @@
+"""The web API: ``create_app()`` assembles it, ``app`` is the instance uvicorn serves (``api.app:app``).
+
+Routers are listed in ROUTERS; adding a group of endpoints is one line there. Every response
+carries the rules version (header X-Rules-Version, and OpenFisca's Country-Package headers);
+every error is ``{"code", "message", "path"}`` with its status set in api/errors.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from api.docs import install_docs
+from api.errors import install_error_handlers
+from api.jsonio import JSONResponse
+from api.middleware import AnswerHeaders
+from api.routers import openfisca, service
+from api.schemas import situation_components
+from api.settings import Settings
+from kruger_rules.system import package_version, rules_version, shared_system
+
+ROUTERS = [
+    service.router,
+    openfisca.router,
+]
+"""Routers included in the app, in order."""
+
+DESCRIPTION = """\
+Eligibility, amounts and deadlines of the *Levelling Up Our Communities* proposals, computed by
+the kruger-rules engine on OpenFisca.
+
+* **OpenFisca Web API**: `/entities`, `/variables`, `/variable/{id}`, `/parameters`,
+  `/parameter/{id}`, `/spec`, `POST /calculate`, `POST /trace` answer as `openfisca serve` does:
+  a client written for it works by changing its base URL.
+* **Service**: `/api/v1/health`, `/api/v1/version`.
+
+Every response has the header `X-Rules-Version`. Errors are `{"code", "message", "path"}`, where
+`path` is the JSONPath of the part of the request at fault.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    system = shared_system()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        openfisca.described(system)
+        gc.collect()
+        gc.freeze()
+        yield
+
+    app = FastAPI(
+        title="kruger-rules",
+        version=package_version(),
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        default_response_class=JSONResponse,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    install_docs(app)
+    install_openapi_components(app, system)
+    app.add_middleware(
+        AnswerHeaders,
+        headers={
+            "X-Rules-Version": rules_version(),
+            "Country-Package": system.get_package_metadata()["name"],
+            "Country-Package-Version": package_version(),
+        },
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.allowed_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["*"],
+        expose_headers=["X-Rules-Version", "Country-Package", "Country-Package-Version"],
+    )
+    return app
+
+
+def install_openapi_components(app: FastAPI, system) -> None:
+    """Add the situation schemas, built from the rule system, to the app's OpenAPI document."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            document = generate()
+            document.setdefault("components", {}).setdefault("schemas", {}).update(situation_components(system))
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi
+
+
+app = create_app()

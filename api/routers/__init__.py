@@ -1,0 +1,1 @@
+"""The API's routers, one per group of endpoints; api.app includes those listed in ROUTERS."""

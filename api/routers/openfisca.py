@@ -1,0 +1,212 @@
+"""The endpoints of OpenFisca's web API, answering the same JSON as `openfisca serve`.
+
+Descriptions of entities, variables and parameters come from OpenFisca's own loader, so they
+match it field for field. Calculations run on the engine (kruger_rules.situations): one
+vectorised simulation per request, each requested variable computed once for every entity.
+Where this API answers differently (clear 4xx errors in one JSON shape, ISO dates, no
+phantom groups), tests/test_api_compatibility.py names each difference.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import orjson
+from fastapi import APIRouter, Depends, Request
+from openfisca_web_api.loader import build_data
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from api.jsonio import JSONResponse, read_situation
+from api.schemas import described_as, error_responses, json_answer, json_body
+from kruger_rules.coverage import parse_period
+from kruger_rules.errors import KrugerError, did_you_mean, json_path
+from kruger_rules.situations import build_case, period_key
+from kruger_rules.system import shared_system
+
+router = APIRouter(tags=["OpenFisca Web API"])
+
+
+def system_for(request: Request):
+    """The rule system a request is answered on: the shared baseline."""
+    return shared_system()
+
+
+@functools.lru_cache(maxsize=8)
+def described(system):
+    """OpenFisca's description of a system: entities, variables, parameters and its OpenAPI spec."""
+    return build_data(system)
+
+
+@functools.lru_cache(maxsize=64)
+def rendered_listing(system, kind: str, base_url: str) -> bytes:
+    """/variables or /parameters as JSON, with links under ``base_url``, rendered once per host."""
+    data = described(system)
+    if kind == "variables":
+        listing = {name: {"description": variable["description"], "href": f"{base_url}variable/{name}"} for name, variable in data["variables"].items()}
+    else:
+        listing = {
+            parameter["id"]: {"description": parameter["description"], "href": f"{base_url}parameter/{name}"}
+            for name, parameter in data["parameters"].items()
+            if parameter.get("subparams") is None
+        }
+    return orjson.dumps(listing)
+
+
+def raw_json(content: bytes) -> Response:
+    return Response(content=content, media_type="application/json")
+
+
+@router.get("/", summary="Where to start", include_in_schema=False)
+async def root(request: Request):
+    return JSONResponse(
+        {
+            "welcome": "This is the kruger-rules web API, compatible with OpenFisca's. "
+            f"Interactive documentation: {request.base_url}docs; OpenFisca's OpenAPI specification: {request.base_url}spec."
+        }
+    )
+
+
+@router.get("/entities", summary="List all entities", responses={**described_as("entities", "Each entity by key"), **error_responses(400)})
+async def entities(system=Depends(system_for)):
+    return JSONResponse(described(system)["entities"])
+
+
+@router.get("/variables", summary="List all variables", responses={**described_as("variables", "Each variable's label and link"), **error_responses(400)})
+async def variables(request: Request, system=Depends(system_for)):
+    return raw_json(rendered_listing(system, "variables", str(request.base_url)))
+
+
+@router.get("/variable/{variable_id}", summary="Describe a variable", responses={**described_as("variable", "The variable"), **error_responses(400, 404)})
+async def variable(variable_id: str, system=Depends(system_for)):
+    found = described(system)["variables"].get(variable_id)
+    if found is None:
+        raise KrugerError(
+            "variable_not_found",
+            f"no variable '{variable_id}'{did_you_mean(variable_id, system.variables)}; the variables are listed at /variables",
+            "$.variable_id",
+        )
+    return JSONResponse(found)
+
+
+@router.get("/parameters", summary="List all parameters", responses={**described_as("parameters", "Each parameter's description and link"), **error_responses(400)})
+async def parameters(request: Request, system=Depends(system_for)):
+    return raw_json(rendered_listing(system, "parameters", str(request.base_url)))
+
+
+@router.get(
+    "/parameter/{parameter_id:path}",
+    summary="Describe a parameter (id with dots or slashes)",
+    responses={**described_as("parameter", "The parameter and its dated values"), **error_responses(400, 404)},
+)
+async def parameter(parameter_id: str, system=Depends(system_for)):
+    known = described(system)["parameters"]
+    found = known.get(parameter_id) or known.get(parameter_id.replace(".", "/"))
+    if found is None:
+        names = [name.replace("/", ".") for name in known]
+        raise KrugerError(
+            "parameter_not_found",
+            f"no parameter '{parameter_id}'{did_you_mean(parameter_id.replace('/', '.'), names)}; the parameters are listed at /parameters",
+            "$.parameter_id",
+        )
+    return JSONResponse(found)
+
+
+@router.get("/spec", summary="OpenFisca's OpenAPI specification of this system", responses={**described_as("spec", "OpenAPI 3.0 document"), **error_responses(400)})
+async def spec(request: Request, system=Depends(system_for)):
+    return JSONResponse({**described(system)["openAPI_spec"], "servers": [{"url": f"{request.url.scheme}://{request.url.netloc}"}]})
+
+
+SITUATION_BODY = json_body(
+    "Situation",
+    "Entities and their facts by period; give each output wanted as null. "
+    "Example: {\"organisations\": {\"o1\": {\"total_income\": {\"2024\": 30000}, \"is_social_enterprise\": {\"2024\": null}}}}",
+)
+
+
+@router.post(
+    "/calculate",
+    summary="Compute the outputs given as null",
+    openapi_extra=SITUATION_BODY,
+    responses={200: json_answer("SituationAnswer", "The situation with each null replaced by its value"), **error_responses(400, 413, 415)},
+)
+async def calculate(request: Request, system=Depends(system_for)):
+    situation = await read_situation(request, system)
+    return raw_json(await run_in_threadpool(calculated, system, situation))
+
+
+@router.post(
+    "/trace",
+    summary="Compute the outputs given as null, with every step",
+    openapi_extra=SITUATION_BODY,
+    responses={200: json_answer("Trace", "Each variable computed, its value, its dependencies and the parameters it read"), **error_responses(400, 413, 415)},
+)
+async def trace(request: Request, system=Depends(system_for)):
+    situation = await read_situation(request, system)
+    return raw_json(await run_in_threadpool(traced, system, situation))
+
+
+def calculated(system, situation: dict) -> bytes:
+    """The situation with each null replaced by its computed value, as JSON."""
+    refuse_axes(situation)
+    case = build_case(system, situation)
+    plurals = {entity.key: entity.plural for entity in system.entities}
+    positions = {key: {iid: index for index, iid in enumerate(ids)} for key, ids in case.ids.items()}
+    columns: dict[tuple[str, str], list] = {}
+    for request in case.requested:
+        values = columns.get((request.variable, request.period))
+        if values is None:
+            values = columns[(request.variable, request.period)] = case.values(request.variable, request.period)
+        value = values[positions[request.entity][request.id]]
+        by_period = situation[plurals[request.entity]][request.id][request.variable]
+        if by_period.get(request.period, False) is None:
+            by_period[request.period] = value
+        else:
+            fill_same_period(by_period, request.period, value)
+    return orjson.dumps(situation)
+
+
+def fill_same_period(by_period: dict, period: str, value) -> None:
+    """Fill the first null whose period, written another way (e.g. 'year:2024'), is ``period``."""
+    for text, given in by_period.items():
+        if given is None and period_key(parse_period(text, "$")) == period:
+            by_period[text] = value
+            return
+
+
+def traced(system, situation: dict) -> bytes:
+    """Every step of the calculation of the outputs given as null, in OpenFisca's trace shape."""
+    refuse_axes(situation)
+    case = build_case(system, situation)
+    case.simulation.trace = True
+    requested = []
+    for plural, instances in situation.items():
+        for iid, facts in instances.items():
+            for name, given in facts.items():
+                if isinstance(given, dict):
+                    requested += [(name, text) for text, value in given.items() if value is None]
+    for name, text in requested:
+        case.values(name, text)
+    declared = {key: len(ids) for key, ids in case.ids.items()}
+    steps = case.simulation.tracer.get_serialized_flat_trace()
+    for key, step in steps.items():
+        entity = system.variables[key.split("<", 1)[0]].entity.key
+        if isinstance(step.get("value"), list):
+            step["value"] = step["value"][: declared[entity]]
+    return orjson.dumps(
+        {
+            "trace": steps,
+            "entitiesDescription": {entity.plural: case.ids[entity.key] for entity in system.entities},
+            "requestedCalculations": [f"{name}<{text}>" for name, text in requested],
+        },
+        option=orjson.OPT_SERIALIZE_NUMPY,
+    )
+
+
+def refuse_axes(situation: dict) -> None:
+    if isinstance(situation, dict) and "axes" in situation:
+        raise KrugerError(
+            "axes_not_supported",
+            "axes are not supported: list each variation as its own organisation (one request computes thousands at once)",
+            json_path("axes"),
+        )
