@@ -17,7 +17,7 @@ from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.jsonio import JSONResponse
 from api.middleware import AnswerHeaders
-from api.routers import openfisca, service
+from api.routers import eligibility, inputs, openfisca, service
 from api.schemas import situation_components
 from api.settings import Settings
 from kruger_rules.system import package_version, rules_version, shared_system
@@ -25,6 +25,8 @@ from kruger_rules.system import package_version, rules_version, shared_system
 ROUTERS = [
     service.router,
     openfisca.router,
+    eligibility.router,
+    inputs.router,
 ]
 """Routers included in the app, in order."""
 
