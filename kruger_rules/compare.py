@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from kruger_rules.coverage import covered_year
 from kruger_rules.errors import KrugerError, did_you_mean, json_path
 from kruger_rules.reforms import ReformSpec, parse_reform, reformed_system
 from kruger_rules.situations import Request, build_case
@@ -19,13 +20,19 @@ SIGNIFICANT_DIGITS = 9
 """Differences of 32-bit values are written to the precision of the values themselves."""
 
 
-def compare(situation, period=None, reforms=("current_law",), variables=None, changed_only=False) -> dict:
-    """The comparison of ``situation`` for ``period`` under the baseline and each of ``reforms``."""
+def compare(situation, period=None, reforms=("current_law",), variables=None, changed_only=False, situation_at=()) -> dict:
+    """The comparison of ``situation`` for ``period`` under the baseline and each of ``reforms``.
+
+    ``situation_at`` is where the situation sits in the caller's input (e.g. ``("situation",)``
+    in a request body), so that an error in it names its full JSON path.
+    """
     if not isinstance(reforms, list | tuple) or not reforms:
         raise KrugerError("bad_reform", "give at least one reform to compare with the baseline", json_path("reforms"))
+    if period is not None:
+        period = str(covered_year(period))
     specs = [parse_reform(reform, ("reforms", index)) for index, reform in enumerate(reforms)]
     systems = [shared_system()] + [reformed_system(spec) for spec in specs]
-    cases = [build_case(system, situation, period) for system in systems]
+    cases = [case_at(system, situation, period, situation_at) for system in systems]
     requests = outputs(cases, variables)
     columns = [values_by_request(case, requests) for case in cases]
     rows = []
@@ -48,6 +55,15 @@ def compare(situation, period=None, reforms=("current_law",), variables=None, ch
         "reforms": [describe(spec) for spec in specs],
         "outputs": rows,
     }
+
+
+def case_at(system, situation, period, situation_at):
+    try:
+        return build_case(system, situation, period)
+    except KrugerError as error:
+        if situation_at:
+            raise KrugerError(error.code, error.message, json_path(*situation_at) + error.path[1:]) from None
+        raise
 
 
 def describe(spec: ReformSpec) -> dict:

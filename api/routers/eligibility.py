@@ -13,10 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, Validat
 from starlette.concurrency import run_in_threadpool
 
 from api.jsonio import JSONResponse, parse_json, read_body
+from api.routers.reforms import ReformQuery, requested_reform
 from api.schemas import error_responses
 from kruger_rules.errors import KrugerError, json_path
 from kruger_rules.explain import explain
-from kruger_rules.system import rules_version, shared_system
+from kruger_rules.reforms import reformed_system
+from kruger_rules.system import rules_version
 
 router = APIRouter(tags=["Eligibility"])
 
@@ -55,6 +57,11 @@ class EligibilityRequest(BaseModel):
 
     situation: dict[str, Any] = Field(description="Organisations, places and procurements, with their facts (SPEC §10 names).")
     period: StrictStr | StrictInt = Field(description="The year assessed, e.g. '2024'.")
+    reform: StrictStr | dict[str, Any] | None = Field(
+        None,
+        description="A reform to assess under: a named reform (listed at /api/v1/reforms), "
+        "{\"name\": ..., \"parameters\": {...}} or {\"parameter.path\": {\"YYYY-MM-DD\": value}}; with ?reform=NAME, its parameters apply on top.",
+    )
 
 
 class ParameterReference(BaseModel):
@@ -141,6 +148,7 @@ class GroupAnswer(BaseModel):
 
 class EligibilityResponse(BaseModel):
     rules_version: str
+    reform: dict[str, Any] | None = Field(None, description="The reform assessed under, in its normalised data form; null for the baseline.")
     period: str
     organisations: dict[str, OrganisationAnswer]
     places: dict[str, GroupAnswer]
@@ -160,11 +168,12 @@ class EligibilityResponse(BaseModel):
     },
     responses=error_responses(400, 413, 415),
 )
-async def eligibility(request: Request):
+async def eligibility(request: Request, reform: ReformQuery = None):
     settings = request.app.state.settings
     body = parse_json(await read_body(request, settings.max_body_bytes), settings.max_json_depth)
     asked = checked_request(body)
-    system = shared_system()
+    spec = requested_reform(reform, asked.reform)
+    system = reformed_system(spec)
     persons = system.person_entity.plural
     instances = asked.situation.get(persons)
     count = len(instances) if isinstance(instances, dict) else 0
@@ -176,7 +185,7 @@ async def eligibility(request: Request):
             json_path("situation", persons),
         )
     answer = await run_in_threadpool(explain, system, asked.situation, asked.period)
-    return JSONResponse({"rules_version": rules_version(), **answer})
+    return JSONResponse({"rules_version": rules_version(), "reform": None if spec.is_baseline else spec.data, **answer})
 
 
 def checked_request(body) -> EligibilityRequest:
@@ -191,7 +200,7 @@ def checked_request(body) -> EligibilityRequest:
         if first["type"] == "missing":
             message = f"'{field}' is required"
         elif first["type"] == "extra_forbidden":
-            message = f"'{field}' is not a field of the body, which has 'situation' and 'period'"
+            message = f"'{field}' is not a field of the body, which has 'situation', 'period' and 'reform'"
         else:
             message = FIELD_NEEDS.get(field, first["msg"])
         raise KrugerError("bad_request", message, json_path(field)) from None

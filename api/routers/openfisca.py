@@ -17,7 +17,8 @@ from openfisca_web_api.loader import build_data
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from api.jsonio import JSONResponse, read_situation
+from api.jsonio import JSONResponse
+from api.routers.reforms import ReformQuery, read_reformed_situation
 from api.schemas import described_as, error_responses, json_answer, json_body
 from kruger_rules.coverage import parse_period
 from kruger_rules.errors import KrugerError, did_you_mean, json_path
@@ -120,7 +121,9 @@ async def spec(request: Request, system=Depends(system_for)):
 SITUATION_BODY = json_body(
     "Situation",
     "Entities and their facts by period; give each output wanted as null. "
-    "Example: {\"organisations\": {\"o1\": {\"total_income\": {\"2024\": 30000}, \"is_social_enterprise\": {\"2024\": null}}}}",
+    "Example: {\"organisations\": {\"o1\": {\"total_income\": {\"2024\": 30000}, \"is_social_enterprise\": {\"2024\": null}}}}. "
+    "A top-level \"reform\" (a named reform, {\"name\": ..., \"parameters\": ...} or {\"parameter.path\": {\"YYYY-MM-DD\": value}}) "
+    "answers under that reform; it is not echoed in the answer.",
 )
 
 
@@ -130,8 +133,8 @@ SITUATION_BODY = json_body(
     openapi_extra=SITUATION_BODY,
     responses={200: json_answer("SituationAnswer", "The situation with each null replaced by its value"), **error_responses(400, 413, 415)},
 )
-async def calculate(request: Request, system=Depends(system_for)):
-    situation = await read_situation(request, system)
+async def calculate(request: Request, reform: ReformQuery = None):
+    system, situation = await read_reformed_situation(request, reform)
     return raw_json(await run_in_threadpool(calculated, system, situation))
 
 
@@ -141,8 +144,8 @@ async def calculate(request: Request, system=Depends(system_for)):
     openapi_extra=SITUATION_BODY,
     responses={200: json_answer("Trace", "Each variable computed, its value, its dependencies and the parameters it read"), **error_responses(400, 413, 415)},
 )
-async def trace(request: Request, system=Depends(system_for)):
-    situation = await read_situation(request, system)
+async def trace(request: Request, reform: ReformQuery = None):
+    system, situation = await read_reformed_situation(request, reform)
     return raw_json(await run_in_threadpool(traced, system, situation))
 
 
