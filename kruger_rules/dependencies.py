@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from types import FunctionType
 
 from openfisca_core.parameters import Parameter, ParameterNode
+from openfisca_core.variables import Variable
 
 from kruger_rules.errors import KrugerError, did_you_mean
 
@@ -47,10 +48,32 @@ class Dependencies:
 
 @functools.cache
 def formula_reads(formula: FunctionType) -> FormulaReads:
-    """The variables and parameter paths a formula names, from its source."""
+    """The variables and parameter paths a formula names, from its source.
+
+    A formula that holds another variable (a reform's formula calling the formula it replaces)
+    reads what that variable's formulas read, too.
+    """
     source = textwrap.dedent(inspect.getsource(formula))
     function = next(node for node in ast.parse(source).body if isinstance(node, ast.FunctionDef))
-    return _FormulaReader(function, formula.__globals__).read()
+    reads = _FormulaReader(function, formula.__globals__).read()
+    for held in _held_variables(formula):
+        for other in held.formulas.values():
+            if other is not formula:
+                more = formula_reads(other)
+                reads = FormulaReads(reads.variables | more.variables, reads.parameters | more.parameters)
+    return reads
+
+
+def _held_variables(formula: FunctionType) -> list[Variable]:
+    held = []
+    for cell in formula.__closure__ or ():
+        try:
+            value = cell.cell_contents
+        except ValueError:
+            continue
+        if isinstance(value, Variable):
+            held.append(value)
+    return held
 
 
 class _FormulaReader:

@@ -9,6 +9,7 @@ import pytest
 from kruger_rules.coverage import covered_year
 from kruger_rules.errors import KrugerError
 from kruger_rules.explain import explain, parameter_entry, schemes
+from kruger_rules.reforms import ReformSpec, named_reforms, reformed_system
 
 SOCIAL_ENTERPRISE = {
     "organisation_type": "community_interest_company",
@@ -269,6 +270,22 @@ def test_without_counterfactuals_nothing_is_probed(system):
     answer = explain(system, match_trade_case(), "2024", counterfactuals=False)
     criteria = criteria_by_variable(scheme_of(answer, "organisations", "o1", "match_trade")["criteria"])
     assert criteria["match_trade_total_income_met"]["to_pass"]["options"] == []
+
+
+@pytest.mark.parametrize("name", sorted(named_reforms()))
+def test_every_named_reform_is_explained(name):
+    answer = explain(reformed_system(ReformSpec(name)), match_trade_case(), "2024")
+    json.dumps(answer, allow_nan=False)
+    assert set(answer["organisations"]["o1"]["schemes"]) >= {"match_trade", "right_to_serve"}
+
+
+def test_a_structural_reform_is_explained_by_its_own_formulas():
+    situation = {"organisations": {"o1": {"organisation_type": "mutual_aid_group", "claim_service": "libraries", "claim_authority_type": "local_authority"}}}
+    answer = explain(reformed_system(ReformSpec("right_to_serve_mutual_aid_groups")), situation, "2024")
+    scheme = scheme_of(answer, "organisations", "o1", "right_to_serve")
+    assert scheme["eligible"] is True
+    relevant = criteria_by_variable(scheme["criteria"])["right_to_serve_relevant_body"]
+    assert relevant["computed"]["right_to_serve_relevant_as_mutual_aid_group"] is True
 
 
 # Entities, dates, JSON

@@ -4,6 +4,7 @@ import pytest
 
 from kruger_rules.dependencies import dependencies, direct_reads, formula_conjuncts, formula_reads
 from kruger_rules.errors import KrugerError
+from kruger_rules.reforms import ReformSpec, reformed_system
 
 SOCIAL_ENTERPRISE = {
     "organisation_type",
@@ -175,3 +176,8 @@ def test_a_parameter_in_a_conjunction_makes_it_no_conjunction_of_variables():
         return parameters(period).switch & place("a", period)
 
     assert formula_conjuncts(formula) is None
+
+
+def test_a_reform_formula_calling_the_one_it_replaces_reads_what_that_one_reads():
+    reformed = reformed_system(ReformSpec("right_to_serve_mutual_aid_groups"))
+    assert set(dependencies(reformed, "right_to_serve_relevant_body", "2024").inputs) == SOCIAL_ENTERPRISE | {"member_count"}
