@@ -20,7 +20,7 @@ SIGNIFICANT_DIGITS = 9
 """Differences of 32-bit values are written to the precision of the values themselves."""
 
 
-def compare(situation, period=None, reforms=("current_law",), variables=None, changed_only=False, situation_at=()) -> dict:
+def compare(situation, period, reforms, variables=None, changed_only=False, situation_at=()) -> dict:
     """The comparison of ``situation`` for ``period`` under the baseline and each of ``reforms``.
 
     ``situation_at`` is where the situation sits in the caller's input (e.g. ``("situation",)``

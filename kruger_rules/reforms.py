@@ -2,7 +2,7 @@
 
 A reform is identified by its data form, never by code:
 
-    {"name": "current_law", "parameters": {"match_trade.cap": {"2024-01-01": 20000}}}
+    {"name": "a_named_reform", "parameters": {"scheme.parameter": {"2024-01-01": 20000}}}
 
 ``name`` picks a named reform (a module in ../reforms); ``parameters`` changes leaf parameters,
 each from a date on (``"2024-01-01"``) or for a span, both days included, after which the old
@@ -41,7 +41,7 @@ from kruger_rules.system import ROOT, shared_system
 
 REFORMS_DIR = ROOT / "reforms"
 DEFAULT_CACHE_SIZE = 64
-CACHE_SIZE_VARIABLE = "KRUGER_RULES_REFORM_CACHE_SIZE"
+CACHE_SIZE_VARIABLE = "KRUGER_REFORM_CACHE_SIZE"
 FIRST_DATE_YEAR = 1900
 DATE_KEY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.(\d{4}-\d{2}-\d{2}))?$")
 WHOLE_NUMBER_LIMIT = 2**31 - 1
@@ -139,7 +139,14 @@ def parse_reform(data, at: Path_ = ("reform",), baseline=None) -> ReformSpec:
             "a reform is a named reform's name, {\"name\": ..., \"parameters\": {...}} or {\"parameter.path\": {\"YYYY-MM-DD\": value}}",
             json_path(*at),
         )
-    if data and set(data) <= {"name", "parameters"}:
+    wrapper = {"name", "parameters"} & set(data)
+    if wrapper and set(data) - wrapper:
+        raise KrugerError(
+            "bad_reform",
+            "a reform is either {\"name\": ..., \"parameters\": {...}} or parameters alone, not both: move the parameters into \"parameters\"",
+            json_path(*at, sorted(set(data) - wrapper)[0]),
+        )
+    if wrapper:
         name = data.get("name")
         if name is not None:
             if not isinstance(name, str):
@@ -189,18 +196,12 @@ def parse_parameters(data, tree: ParameterNode, at: Path_) -> tuple[Change, ...]
 def find_leaf(tree: ParameterNode, path, where: str) -> tuple[Parameter, str | None]:
     """The leaf parameter at ``path`` and its unit (its own, or that of the node that groups it)."""
     node, unit = tree, tree.metadata.get("unit")
-    parts = path.split(".") if isinstance(path, str) else []
-    for part in parts:
-        child = node.children.get(part) if isinstance(node, ParameterNode) else None
-        if child is None:
-            node = None
-            break
-        node = child
+    for node in walk(tree, path):
         unit = node.metadata.get("unit") or unit
-    if isinstance(node, Parameter):
+    if isinstance(node, Parameter) and node.name == path:
         return node, unit
     leaves = leaf_names(tree)
-    if isinstance(node, ParameterNode):
+    if isinstance(node, ParameterNode) and node is not tree and node.name == path:
         under = [name for name in leaves if name.startswith(f"{path}.")]
         raise KrugerError(
             "unknown_parameter",
@@ -208,6 +209,28 @@ def find_leaf(tree: ParameterNode, path, where: str) -> tuple[Parameter, str | N
             where,
         )
     raise KrugerError("unknown_parameter", f"unknown parameter '{path}'; the nearest is '{nearest(str(path), leaves)}'", where)
+
+
+def walk(tree: ParameterNode, path):
+    """Each node on the way down ``path``, as far as the path exists."""
+    node = tree
+    for part in path.split(".") if isinstance(path, str) else ():
+        node = node.children.get(part) if isinstance(node, ParameterNode) else None
+        if node is None:
+            return
+        yield node
+
+
+def label_of(tree: ParameterNode, path: str) -> str | None:
+    """A parameter's label, or that of the node grouping it followed by the keys below (``Label: key``)."""
+    found, below = None, []
+    for node in walk(tree, path):
+        label = node.metadata.get("label")
+        if label:
+            found, below = label, []
+        else:
+            below.append(node.name.rsplit(".", 1)[-1])
+    return f"{found}: {'.'.join(below)}" if found and below else found
 
 
 def leaf_names(tree: ParameterNode) -> list[str]:
@@ -371,9 +394,17 @@ class NamedReform(Reform):
             self._parameters_at_instant_cache = {}
 
 
-@functools.cache
+_loading = threading.Lock()
+
+
 def named_reforms() -> dict[str, type[NamedReform]]:
-    """Every named reform of ../reforms by name, each module loaded by its path."""
+    """Every named reform of ../reforms by name, each module loaded once, by its path."""
+    with _loading:
+        return _load_named_reforms()
+
+
+@functools.cache
+def _load_named_reforms() -> dict[str, type[NamedReform]]:
     found = {}
     for path in sorted(REFORMS_DIR.glob("*.py")):
         if path.name.startswith("_"):
@@ -396,7 +427,7 @@ def named_reforms() -> dict[str, type[NamedReform]]:
 
 
 def __getattr__(name: str):
-    """Each named reform as a module attribute, e.g. ``kruger_rules.reforms.current_law``, for YAML tests."""
+    """Each named reform as a module attribute (``kruger_rules.reforms.<name>``), the dotted path YAML tests give."""
     if not name.startswith("_"):
         named = named_reforms()
         if name in named:
@@ -520,7 +551,7 @@ def describe_change(change: Change, tree: ParameterNode) -> dict:
     before = leaf.get_at_instant(periods.instant(change.start.isoformat()))
     return {
         "parameter": change.path,
-        "label": leaf.metadata.get("label") or leaf.description,
+        "label": label_of(tree, change.path) or leaf.description,
         "unit": unit,
         "from": change.start.isoformat(),
         "until": change.stop.isoformat() if change.stop else None,

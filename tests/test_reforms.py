@@ -101,6 +101,17 @@ def test_an_unknown_parameter_far_from_any_still_names_the_nearest():
     assert "the nearest is 'match_trade." in error.message
 
 
+def test_an_empty_path_is_an_unknown_parameter():
+    error = error_of({"": {"2024-01-01": 1}})
+    assert (error.code, error.path) == ("unknown_parameter", '$.reform[""]')
+
+
+def test_a_name_beside_bare_parameters_is_refused():
+    error = error_of({"name": "current_law", "match_trade.cap": {"2024-01-01": 1}})
+    assert (error.code, error.path) == ("bad_reform", '$.reform["match_trade.cap"]')
+    assert "\"parameters\"" in error.message
+
+
 def test_a_group_of_parameters_is_not_a_parameter():
     error = error_of({"match_trade": {"2024-01-01": 1}})
     assert error.code == "unknown_parameter"
@@ -416,6 +427,9 @@ def test_a_named_reform_shows_each_change_before_and_after():
         "parameter": "match_trade.cap", "label": "MatchTrade cap", "unit": "currency-GBP",
         "from": PROPOSAL_DATE, "until": None, "before": 10000, "after": 20000,
     }]
+    bound = next(change for change in describe_reform("current_law")["changes"] if change["parameter"].endswith("bound_authority.nhs_body"))
+    assert bound["label"] == "Authority bound by the Right to Serve: nhs_body"
+    assert (bound["unit"], bound["before"], bound["after"]) == ("bool", True, False)
     structural = describe_reform("right_to_serve_mutual_aid_groups")
     assert structural["changes"] == [] and "right_to_serve_relevant_as_mutual_aid_group" in structural["structural"]
 
