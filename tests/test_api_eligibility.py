@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from kruger_rules.system import rules_version
+from test_inputs_that_matter import EXPECTED
 
 MATCH_TRADE = {
     "period": "2024",
@@ -79,8 +80,11 @@ def test_eligibility_is_documented_in_openapi(client):
     schema = client.get("/openapi.json").json()
     operation = schema["paths"]["/api/v1/eligibility"]["post"]
     assert "requestBody" in operation
-    assert "Criterion" in schema["components"]["schemas"]
-    assert "PassOption" in schema["components"]["schemas"]
+    components = schema["components"]["schemas"]
+    assert "Criterion" in components
+    assert "PassOption" in components
+    assert set(components["OrganisationEligibility"]["properties"]) == {"groups", "schemes"}
+    assert set(components["GroupEligibility"]["properties"]) == {"members", "schemes"}
 
 
 @pytest.mark.parametrize(
@@ -184,6 +188,12 @@ def test_inputs_for_a_year_read_that_year_s_formulas(client):
     assert client.get("/api/v1/inputs/match_trade_total_income_met", params={"period": "2019"}).json()["inputs"] == []
     names = [item["name"] for item in client.get("/api/v1/inputs/match_trade_total_income_met", params={"period": "2024"}).json()["inputs"]]
     assert names == ["total_income"]
+
+
+@pytest.mark.parametrize("variable", sorted(EXPECTED))
+def test_inputs_for_every_output_of_the_public_interface(client, variable):
+    body = client.get(f"/api/v1/inputs/{variable}").json()
+    assert {item["name"] for item in body["inputs"]} == EXPECTED[variable]
 
 
 def test_inputs_of_an_unknown_variable_is_404_in_json(client):

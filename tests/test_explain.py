@@ -355,10 +355,12 @@ def test_every_declared_scheme_names_variables_of_its_entity(system):
 
 
 def test_explaining_one_organisation_takes_well_under_a_second(system):
-    explain(system, match_trade_case(), "2024")
-    started = time.perf_counter()
-    explain(system, match_trade_case(), "2024")
-    assert time.perf_counter() - started < 1.0
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        explain(system, match_trade_case(), "2024")
+        timings.append(time.perf_counter() - started)
+    assert min(timings) < 0.5
 
 
 # Errors

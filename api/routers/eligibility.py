@@ -121,7 +121,7 @@ class Criterion(BaseModel):
     criteria: list[Criterion] | None = Field(None, description="The criteria this one is the AND of, when it is one.")
 
 
-class SchemeAnswer(BaseModel):
+class SchemeEligibility(BaseModel):
     label: str
     eligibility: str = Field(description="The variable that decides eligibility.")
     eligible: bool
@@ -131,28 +131,28 @@ class SchemeAnswer(BaseModel):
     criteria: list[Criterion]
 
 
-class GroupLink(BaseModel):
+class GroupMembership(BaseModel):
     id: str
     role: str
 
 
-class OrganisationAnswer(BaseModel):
-    groups: dict[str, GroupLink | None] = Field(description="The declared place and procurement the organisation is in, if any.")
-    schemes: dict[str, SchemeAnswer]
+class OrganisationEligibility(BaseModel):
+    groups: dict[str, GroupMembership | None] = Field(description="The declared place and procurement the organisation is in, if any.")
+    schemes: dict[str, SchemeEligibility]
 
 
-class GroupAnswer(BaseModel):
+class GroupEligibility(BaseModel):
     members: dict[str, list[str]] = Field(description="Declared organisations by role.")
-    schemes: dict[str, SchemeAnswer]
+    schemes: dict[str, SchemeEligibility]
 
 
 class EligibilityResponse(BaseModel):
     rules_version: str
     reform: dict[str, Any] | None = Field(None, description="The reform assessed under, in its normalised data form; null for the baseline.")
     period: str
-    organisations: dict[str, OrganisationAnswer]
-    places: dict[str, GroupAnswer]
-    procurements: dict[str, GroupAnswer]
+    organisations: dict[str, OrganisationEligibility]
+    places: dict[str, GroupEligibility]
+    procurements: dict[str, GroupEligibility]
 
 
 @router.post(
