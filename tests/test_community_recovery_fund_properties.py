@@ -4,9 +4,9 @@ import numpy
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from openfisca_core import periods
-from openfisca_core.reforms import Reform
 from openfisca_core.simulation_builder import SimulationBuilder
+
+from kruger_rules.reforms import reformed_system
 
 FIRST_YEAR_IN_FORCE = 2021  # rules dated 2020-09-24 apply from the next 1 January (SPEC §0)
 
@@ -87,25 +87,9 @@ def test_each_condition_is_needed(system, year, applicant, kind, board):
     assert eligible.tolist() == [True, False, False, False, False]
 
 
-def switched_off(system, scheme):
-    """The system with the scheme's in_force switch false from the report's date, as `current_law` will set it."""
-
-    class not_in_force(Reform):
-        name = f"{scheme} not in force"
-
-        def apply(self):
-            def modify(parameters):
-                parameters.children[scheme].in_force.update(start=periods.instant("2020-09-24"), value=False)
-                return parameters
-
-            self.modify_parameters(modify)
-
-    return not_in_force(system)
-
-
 @pytest.fixture(scope="module")
 def without_fund(system):
-    return switched_off(system, "community_recovery_fund")
+    return reformed_system({"community_recovery_fund.in_force": {"2020-09-24": False}})
 
 
 @settings(max_examples=40, deadline=None)

@@ -7,9 +7,9 @@ import numpy
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
-from openfisca_core import periods
-from openfisca_core.reforms import Reform
 from openfisca_core.simulation_builder import SimulationBuilder
+
+from kruger_rules.reforms import reformed_system
 
 FIRST_YEAR_IN_FORCE = 2021  # rules dated 2020-09-24 apply from the next 1 January (SPEC §0)
 NO_DATE = date(1970, 1, 1)
@@ -78,25 +78,9 @@ def test_term_ends_five_years_after_the_start_whatever_the_ballot(system, year, 
         assert end == expected, (start, end)
 
 
-def switched_off(system, scheme):
-    """The system with the scheme's in_force switch false from the report's date, as `current_law` will set it."""
-
-    class not_in_force(Reform):
-        name = f"{scheme} not in force"
-
-        def apply(self):
-            def modify(parameters):
-                parameters.children[scheme].in_force.update(start=periods.instant("2020-09-24"), value=False)
-                return parameters
-
-            self.modify_parameters(modify)
-
-    return not_in_force(system)
-
-
 @pytest.fixture(scope="module")
 def without_districts(system):
-    return switched_off(system, "improvement_districts")
+    return reformed_system({"improvement_districts.in_force": {"2020-09-24": False}})
 
 
 @settings(max_examples=40, deadline=None)
