@@ -8,10 +8,11 @@ import numpy
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from openfisca_core import periods
 from openfisca_core.parameters import Parameter
-from openfisca_core.reforms import Reform
 from openfisca_core.simulation_builder import SimulationBuilder
+
+from kruger_rules.reforms import reformed_system
+from strategies import ORGANISATION_TYPES
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "social_value.json"
 
@@ -21,13 +22,6 @@ THRESHOLDS = sorted(
 )
 PROPERTY_SETTINGS = settings(max_examples=75, deadline=None)
 
-ORGANISATION_TYPES = [
-    "unknown", "registered_charity", "charitable_incorporated_organisation", "charitable_trust",
-    "company_limited_by_guarantee", "community_interest_company", "community_benefit_society",
-    "cooperative", "unincorporated_community_group", "mutual_aid_group", "parish_council",
-    "employee_group", "private_company", "local_authority", "fire_and_rescue_authority",
-    "central_government_department", "nhs_body",
-]  # fmt: skip
 PUBLIC_TYPES = ["local_authority", "fire_and_rescue_authority", "central_government_department", "nhs_body"]
 CONTRACT_TYPES = ["goods", "services", "works", "light_touch_services"]
 TENTH_32 = float(numpy.float32(0.1))
@@ -179,47 +173,19 @@ def test_every_threshold_value_has_its_own_reference_and_the_unverified_one_says
 # Law and variants by parameters alone: the same formulas, other parameter values
 
 
-def set_from(node_or_parameter, date, value):
-    node_or_parameter.update(start=periods.instant(date), value=value)
-
-
-class ProposalsOff(Reform):
-    """Every switch of the proposal set to false from publication: social value as the law stands."""
-
-    name = "Social value proposals off"
-
-    def apply(self):
-        def modify(parameters):
-            for child in parameters.social_value.proposal.children.values():
-                if isinstance(child, Parameter) and isinstance(child.values_list[0].value, bool):
-                    set_from(child, "2020-09-24", False)
-            return parameters
-
-        self.modify_parameters(modifier_function=modify)
-
-
-class TwentyPercent(Reform):
-    """Every 10 % minimum weighting of SPEC §6 becomes 20 % from publication."""
-
-    name = "Social value minimums of 20 %"
-
-    def apply(self):
-        def modify(parameters):
-            set_from(parameters.social_value.model.min_weighting, "2020-09-24", 0.2)
-            set_from(parameters.social_value.proposal.min_weighting, "2020-09-24", 0.2)
-            return parameters
-
-        self.modify_parameters(modifier_function=modify)
-
-
 @pytest.fixture(scope="module")
 def law(system):
-    return ProposalsOff(system)
+    """Every switch of the proposal set to false from publication: social value as the law stands."""
+    switches = [
+        name for name, child in system.parameters.social_value.proposal.children.items()
+        if isinstance(child, Parameter) and isinstance(child.values_list[0].value, bool)
+    ]
+    return reformed_system({f"social_value.proposal.{name}": {"2020-09-24": False} for name in switches})
 
 
 @pytest.fixture(scope="module")
 def twenty_percent(system):
-    return TwentyPercent(system)
+    return reformed_system("social_value_20_percent")
 
 
 LAW_CASES = [
