@@ -461,7 +461,7 @@ class _Threshold:
 
     def _narrow_enough(self, edge: list[float]) -> bool:
         width = abs(edge[1] - edge[0])
-        return width <= 1 if self.integer else width <= self._step(max(abs(edge[0]), abs(edge[1])))
+        return width <= 1 if self.integer else width <= 2 * self._step(max(abs(edge[0]), abs(edge[1])))
 
     def _between(self, edge: list[float]) -> list[float]:
         low, high = sorted(edge)
@@ -469,15 +469,19 @@ class _Threshold:
         return [v for v in {self._fit(value) for value in values} if low < v < high]
 
     def _roundest(self, edge: list[float]) -> float:
-        """The number with fewest significant digits between an edge's ends, ends included."""
+        """The number with fewest significant digits between an edge's ends, ends included.
+
+        It is kept as written (0.1, not its 32-bit neighbour): the simulation rounds it to 32
+        bits as it rounds an input, so it is tried exactly as a form would give it.
+        """
         low, high = sorted(edge)
         if self.integer:
             return edge[0] if self.results[edge[0]] else edge[1]
         candidates = {low, high}
         for value in (low, high, (low + high) / 2):
             candidates |= {float(f"{value:.{digits}g}") for digits in range(1, 16)}
-        inside = [self._fit(value) for value in candidates if low <= value <= high]
-        return min((value for value in inside if low <= value <= high), key=lambda value: (_significant_digits(value), abs(value)))
+        inside = [value for value in candidates if low <= self._fit(value) <= high]
+        return min(inside, key=lambda value: (_significant_digits(value), abs(value)))
 
     def _condition(self, edge: list[float], value: float) -> tuple[str, float]:
         """The comparison an edge stands for: the passing side, bound included if the value passes."""

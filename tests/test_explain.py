@@ -240,20 +240,26 @@ def test_a_rule_not_in_force_says_no_input_changes_it(system):
 
 
 def test_following_each_suggestion_passes_the_criterion(system, failing_match_trade):
-    """Every option on a declared organisation's input, applied alone, makes its criterion pass."""
+    """Every option on a declared organisation's input, applied alone, makes its criterion pass;
+    a number just short of its bound does not."""
     checked = 0
     for scheme_key, scheme in failing_match_trade["organisations"]["o1"]["schemes"].items():
         for name, criterion in criteria_by_variable(scheme["criteria"]).items():
             for option in (criterion["to_pass"] or {}).get("options", []):
                 if option["computed"] or option["entity"] != "organisation":
                     continue
-                situation = copy.deepcopy(match_trade_case())
-                situation["organisations"]["o1"][option["variable"]] = suggested_value(option)
-                after = explain(system, situation, "2024", counterfactuals=False)
-                passed = criteria_by_variable(after["organisations"]["o1"]["schemes"][scheme_key]["criteria"])[name]["passed"]
-                assert passed, (name, option)
+                assert passes_with(system, scheme_key, name, option["variable"], suggested_value(option)), (name, option)
+                if option["kind"] == "number":
+                    assert not passes_with(system, scheme_key, name, option["variable"], short_of(option)), (name, option)
                 checked += 1
     assert checked >= 8
+
+
+def passes_with(system, scheme_key, criterion, variable, value):
+    situation = copy.deepcopy(match_trade_case())
+    situation["organisations"]["o1"][variable] = value
+    after = explain(system, situation, "2024", counterfactuals=False)
+    return criteria_by_variable(after["organisations"]["o1"]["schemes"][scheme_key]["criteria"])[criterion]["passed"]
 
 
 def suggested_value(option):
@@ -262,8 +268,28 @@ def suggested_value(option):
     if option["kind"] == "category":
         return option["accepted"][0]
     operator, value = option["conditions"][0]["operator"], option["conditions"][0]["value"]
-    step = {">=": 0, "<=": 0, ">": 1, "<": -1}[operator]
-    return value + step * (1 if isinstance(value, int) else max(abs(value), 1) * 1e-3)
+    return value + {">=": 0, "<=": 0, ">": 1, "<": -1}[operator] * step(value)
+
+
+def short_of(option):
+    operator, value = option["conditions"][0]["operator"], option["conditions"][0]["value"]
+    return value + {">=": -1, "<=": 1, ">": 0, "<": 0}[operator] * step(value)
+
+
+def step(value):
+    return 1 if isinstance(value, int) else max(abs(value), 1) * 1e-3
+
+
+def test_a_share_threshold_is_said_as_written_whatever_32_bit_floats_make_of_it(system):
+    situation = {
+        "organisations": {"council": {"organisation_type": "local_authority"}, "bidder": {}},
+        "procurements": {"c1": {"commissioner": "council", "bidders": ["bidder"], "contract_type": "services", "social_value_weighting": 0.05}},
+    }
+    answer = explain(system, situation, "2024")
+    [compliant] = scheme_of(answer, "procurements", "c1", "social_value")["criteria"]
+    assert option_for(compliant, "social_value_weighting")["conditions"] == [{"operator": ">=", "value": 0.1}]
+    minimum = option_for(compliant, "social_value_min_weighting")
+    assert (minimum["computed"], minimum["conditions"]) == (True, [{"operator": "<=", "value": 0.05}])
 
 
 def test_without_counterfactuals_nothing_is_probed(system):
