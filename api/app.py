@@ -99,7 +99,10 @@ def install_openapi_components(app: FastAPI, system) -> None:
     def openapi() -> dict:
         if app.openapi_schema is None:
             document = generate()
-            document.setdefault("components", {}).setdefault("schemas", {}).update(situation_components(system))
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            for name, schema in situation_components(system).items():
+                if schemas.setdefault(name, schema) is not schema:
+                    raise RuntimeError(f"two OpenAPI schemas are named {name}: rename one")
             app.openapi_schema = document
         return app.openapi_schema
 

@@ -13,7 +13,7 @@ import re
 import numpy
 import orjson
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse as StarletteJSONResponse
 
 from kruger_rules.errors import KrugerError, json_path
 
@@ -24,13 +24,11 @@ QUOTE = ord('"')
 ESCAPE = re.compile(rb"\\.", re.DOTALL)
 DUMP_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
 """Keys that are not strings (status codes in the OpenAPI document) are written as strings, as Flask does."""
-NON_FINITE = (b"NaN", b"Infinity", b"-Infinity", b"+Infinity", b"-NaN")
+NON_FINITE = (b"-Infinity", b"+Infinity", b"-NaN", b"Infinity", b"NaN")
 
 
-class JSONResponse(Response):
+class JSONResponse(StarletteJSONResponse):
     """A JSON response written by orjson (NaN cannot occur: values are checked to be finite first)."""
-
-    media_type = "application/json"
 
     def render(self, content) -> bytes:
         return self.render_static(content)
@@ -89,7 +87,7 @@ def parse_json(body: bytes, max_depth: int):
 
 def non_finite_at(body: bytes, position: int) -> str | None:
     """The NaN or Infinity constant a parse error stopped at, if any."""
-    for start in (position, position - 1):
+    for start in (position - 1, position):
         for constant in NON_FINITE:
             if start >= 0 and body.startswith(constant, start):
                 return constant.decode()

@@ -82,16 +82,16 @@ def entity_schema(system, entity, nullable: bool) -> dict:
 
 
 def situation_components(system, example: dict | None = None) -> dict:
-    """Component schemas: each entity and the situation, as asked (nulls) and as answered (values)."""
+    """Component schemas: the situation and each entity in it (SituationOrganisation...), as asked (nulls) and as answered."""
     components = {}
     for suffix, nullable in (("", True), ("Answer", False)):
         for entity in system.entities:
-            components[entity.key.title() + suffix] = entity_schema(system, entity, nullable)
+            components[f"Situation{entity.key.title()}{suffix}"] = entity_schema(system, entity, nullable)
         components["Situation" + suffix] = {
             "type": "object",
             "additionalProperties": False,
             "properties": {
-                entity.plural: {"type": "object", "additionalProperties": {"$ref": f"#/components/schemas/{entity.key.title()}{suffix}"}}
+                entity.plural: {"type": "object", "additionalProperties": {"$ref": f"#/components/schemas/Situation{entity.key.title()}{suffix}"}}
                 for entity in system.entities
             },
         }
