@@ -19,6 +19,10 @@ class Settings:
     max_organisations: int = 100_000
     """Most organisations in one situation; more is answered 413."""
 
+    max_explained_organisations: int = 200
+    """Most organisations explained in one eligibility request (each takes tens of milliseconds
+    to probe); more is answered 413."""
+
     max_json_depth: int = 32
     """Deepest nesting of JSON objects and arrays; deeper is answered 400 (a situation needs 5)."""
 

@@ -239,3 +239,14 @@ def test_eligibility_limits_the_organisations_explained_in_one_request(client):
     many = {"period": "2024", "situation": {"organisations": {f"o{i}": {} for i in range(201)}}}
     response = client.post("/api/v1/eligibility", json=many)
     assert_error(response, 413, "too_many_organisations", "$.situation.organisations")
+
+
+def test_the_explained_organisations_limit_is_configurable():
+    from api.settings import Settings
+    from api_support import client as client_with
+
+    limited = client_with(Settings.from_env({"KRUGER_MAX_EXPLAINED_ORGANISATIONS": "2"}))
+    three = {"period": "2024", "situation": {"organisations": {"a": {}, "b": {}, "c": {}}}}
+    assert_error(limited.post("/api/v1/eligibility", json=three), 413, "too_many_organisations", "$.situation.organisations")
+    two = {"period": "2024", "situation": {"organisations": {"a": {}, "b": {}}}}
+    assert limited.post("/api/v1/eligibility", json=two).status_code == 200

@@ -22,9 +22,6 @@ from kruger_rules.system import rules_version
 
 router = APIRouter(tags=["Eligibility"])
 
-MAX_EXPLAINED_ORGANISATIONS = 200
-"""Most organisations explained in one request: each takes tens of milliseconds to probe."""
-
 JsonValue = bool | int | float | str | None
 
 
@@ -177,7 +174,7 @@ async def eligibility(request: Request, reform: ReformQuery = None):
     persons = system.person_entity.plural
     instances = asked.situation.get(persons)
     count = len(instances) if isinstance(instances, dict) else 0
-    limit = min(settings.max_organisations, MAX_EXPLAINED_ORGANISATIONS)
+    limit = min(settings.max_organisations, settings.max_explained_organisations)
     if count > limit:
         raise KrugerError(
             "too_many_organisations",
