@@ -13,6 +13,7 @@ import gc
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
+from api.batching import Batcher
 from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.jsonio import JSONResponse
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.batcher = Batcher()
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

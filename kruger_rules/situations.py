@@ -107,6 +107,11 @@ def build_case(system, situation, period=None) -> Case:
     return plan.build()
 
 
+def check_situation(system, situation, period=None) -> None:
+    """Validate ``situation`` as ``build_case`` does, without building its simulation."""
+    _Plan(system, covered_year(period) if period is not None else None).read(situation)
+
+
 class _Plan:
     """What a situation declares: instances, memberships, inputs and requested outputs."""
 

@@ -1,8 +1,9 @@
 """The endpoints of OpenFisca's web API, answering the same JSON as `openfisca serve`.
 
 Descriptions of entities, variables and parameters come from OpenFisca's own loader, so they
-match it field for field. Calculations run on the engine (kruger_rules.situations): one
-vectorised simulation per request, each requested variable computed once for every entity.
+match it field for field. Calculations run on the engine (api.calculation): one vectorised
+simulation per request, each requested variable computed once for every entity; small requests
+that arrive together share one simulation (api.batching).
 Where this API answers differently (clear 4xx errors in one JSON shape, ISO dates, no
 phantom groups), tests/test_api_compatibility.py names each difference.
 """
@@ -17,12 +18,12 @@ from openfisca_web_api.loader import build_data
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from api.batching import organisations_in
+from api.calculation import traced
 from api.jsonio import JSONResponse
 from api.routers.reforms import ReformQuery, read_reformed_situation
 from api.schemas import described_as, error_responses, json_answer, json_body
-from kruger_rules.coverage import parse_period
-from kruger_rules.errors import KrugerError, did_you_mean, json_path
-from kruger_rules.situations import build_case, period_key
+from kruger_rules.errors import KrugerError, did_you_mean
 from kruger_rules.system import shared_system
 
 router = APIRouter(tags=["OpenFisca Web API"])
@@ -135,7 +136,7 @@ SITUATION_BODY = json_body(
 )
 async def calculate(request: Request, reform: ReformQuery = None):
     system, situation = await read_reformed_situation(request, reform)
-    return raw_json(await run_in_threadpool(calculated, system, situation))
+    return raw_json(await request.app.state.batcher.calculate(system, situation, organisations_in(system, situation)))
 
 
 @router.post(
@@ -147,69 +148,3 @@ async def calculate(request: Request, reform: ReformQuery = None):
 async def trace(request: Request, reform: ReformQuery = None):
     system, situation = await read_reformed_situation(request, reform)
     return raw_json(await run_in_threadpool(traced, system, situation))
-
-
-def calculated(system, situation: dict) -> bytes:
-    """The situation with each null replaced by its computed value, as JSON."""
-    refuse_axes(situation)
-    case = build_case(system, situation)
-    plurals = {entity.key: entity.plural for entity in system.entities}
-    positions = {key: {iid: index for index, iid in enumerate(ids)} for key, ids in case.ids.items()}
-    columns: dict[tuple[str, str], list] = {}
-    for request in case.requested:
-        values = columns.get((request.variable, request.period))
-        if values is None:
-            values = columns[(request.variable, request.period)] = case.values(request.variable, request.period)
-        value = values[positions[request.entity][request.id]]
-        by_period = situation[plurals[request.entity]][request.id][request.variable]
-        if by_period.get(request.period, False) is None:
-            by_period[request.period] = value
-        else:
-            fill_same_period(by_period, request.period, value)
-    return orjson.dumps(situation)
-
-
-def fill_same_period(by_period: dict, period: str, value) -> None:
-    """Fill the first null whose period, written another way (e.g. 'year:2024'), is ``period``."""
-    for text, given in by_period.items():
-        if given is None and period_key(parse_period(text, "$")) == period:
-            by_period[text] = value
-            return
-
-
-def traced(system, situation: dict) -> bytes:
-    """Every step of the calculation of the outputs given as null, in OpenFisca's trace shape."""
-    refuse_axes(situation)
-    case = build_case(system, situation)
-    case.simulation.trace = True
-    requested = []
-    for plural, instances in situation.items():
-        for iid, facts in instances.items():
-            for name, given in facts.items():
-                if isinstance(given, dict):
-                    requested += [(name, text) for text, value in given.items() if value is None]
-    for name, text in requested:
-        case.values(name, text)
-    declared = {key: len(ids) for key, ids in case.ids.items()}
-    steps = case.simulation.tracer.get_serialized_flat_trace()
-    for key, step in steps.items():
-        entity = system.variables[key.split("<", 1)[0]].entity.key
-        if isinstance(step.get("value"), list):
-            step["value"] = step["value"][: declared[entity]]
-    return orjson.dumps(
-        {
-            "trace": steps,
-            "entitiesDescription": {entity.plural: case.ids[entity.key] for entity in system.entities},
-            "requestedCalculations": [f"{name}<{text}>" for name, text in requested],
-        },
-        option=orjson.OPT_SERIALIZE_NUMPY,
-    )
-
-
-def refuse_axes(situation: dict) -> None:
-    if isinstance(situation, dict) and "axes" in situation:
-        raise KrugerError(
-            "axes_not_supported",
-            "axes are not supported: list each variation as its own organisation (one request computes thousands at once)",
-            json_path("axes"),
-        )
