@@ -1,7 +1,7 @@
 """Small calculations that arrive together are answered together, in one vectorised simulation.
 
-While one calculation runs, the next requests wait in a queue; when it ends, all of them (and
-those that arrive in the next two milliseconds) are computed in one simulation (api.calculation.calculated_together) and each gets its own answer
+While one calculation runs, the next requests wait in a queue; when it ends, all of them are
+computed in one simulation (api.calculation.calculated_together) and each gets its own answer
 or its own error. A lone request is computed at once, as before; a large one is never held.
 """
 
@@ -19,11 +19,6 @@ SMALL = 50
 
 MAX_BATCH_ORGANISATIONS = 2_000
 """Most organisations computed in one batch."""
-
-GATHER_SECONDS = 0.002
-"""When requests are waiting after a batch, how long to wait for the clients just answered to send
-their next one, so that they join the batch instead of waiting a whole calculation behind it.
-A lone client never waits: with nothing pending, its request is computed at once."""
 
 
 class Batcher:
@@ -60,8 +55,6 @@ class Queue:
         while self.pending:
             batch, self.pending = self.next_batch()
             await self.answer(batch)
-            if self.pending:
-                await asyncio.sleep(GATHER_SECONDS)
 
     def next_batch(self):
         """The first pending requests on the first one's system, within the batch's size."""
