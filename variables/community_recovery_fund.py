@@ -15,6 +15,7 @@ from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
 from kruger_rules.entities import Organisation
+from kruger_rules.lookups import by_kind
 
 
 class unconnected_board_members(Variable):
@@ -75,8 +76,8 @@ class crf_legal_form_allowed(Variable):
     def formula_2020_09_24(organisation, period, parameters):
         p = parameters(period).community_recovery_fund
         kind = organisation("organisation_type", period)
-        if_not_for_profit = p.legal_form_allowed_if_not_for_profit[kind] & organisation("is_not_for_profit", period)
-        return p.legal_form_allowed[kind] | if_not_for_profit
+        if_not_for_profit = by_kind(p.legal_form_allowed_if_not_for_profit, kind) & organisation("is_not_for_profit", period)
+        return by_kind(p.legal_form_allowed, kind) | if_not_for_profit
 
 
 class crf_board_met(Variable):

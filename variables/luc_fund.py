@@ -11,6 +11,7 @@ from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
 from kruger_rules.entities import Organisation, Place
+from kruger_rules.lookups import by_kind
 
 
 class governing_body_resident_share(Variable):
@@ -145,8 +146,8 @@ class luc_fund_legal_form_allowed(Variable):
     def formula_2020_09_24(organisation, period, parameters):
         p = parameters(period).luc_fund
         kind = organisation("organisation_type", period)
-        if_not_for_profit = p.legal_form_allowed_if_not_for_profit[kind] & organisation("is_not_for_profit", period)
-        return p.legal_form_allowed[kind] | if_not_for_profit
+        if_not_for_profit = by_kind(p.legal_form_allowed_if_not_for_profit, kind) & organisation("is_not_for_profit", period)
+        return by_kind(p.legal_form_allowed, kind) | if_not_for_profit
 
 
 class luc_fund_applicant_eligible(Variable):

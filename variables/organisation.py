@@ -5,6 +5,7 @@ from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
 from kruger_rules.entities import Organisation
+from kruger_rules.lookups import by_kind
 
 
 class OrganisationType(Enum):
@@ -122,7 +123,7 @@ class is_public_body(Variable):
     reference = "SPEC §0: a local authority, fire and rescue authority, central government department or NHS body"
 
     def formula(organisation, period, parameters):
-        return parameters(period).organisation.public_body[organisation("organisation_type", period)]
+        return by_kind(parameters(period).organisation.public_body, organisation("organisation_type", period))
 
 
 class is_charity(Variable):
@@ -133,7 +134,7 @@ class is_charity(Variable):
     reference = "SPEC §0: a registered charity, charitable incorporated organisation or charitable trust"
 
     def formula(organisation, period, parameters):
-        return parameters(period).organisation.charity[organisation("organisation_type", period)]
+        return by_kind(parameters(period).organisation.charity, organisation("organisation_type", period))
 
 
 class is_asset_locked(Variable):
@@ -144,7 +145,7 @@ class is_asset_locked(Variable):
     reference = "SPEC §0, §2: a CIC always has an asset lock, whatever the inputs say"
 
     def formula(organisation, period, parameters):
-        by_law = parameters(period).organisation.asset_lock_by_law[organisation("organisation_type", period)]
+        by_law = by_kind(parameters(period).organisation.asset_lock_by_law, organisation("organisation_type", period))
         return organisation("has_asset_lock", period) | by_law
 
 
@@ -156,5 +157,5 @@ class pursues_social_purpose(Variable):
     reference = "SPEC §0, §2: a CIC always has a social purpose, whatever the inputs say"
 
     def formula(organisation, period, parameters):
-        by_law = parameters(period).organisation.social_purpose_by_law[organisation("organisation_type", period)]
+        by_law = by_kind(parameters(period).organisation.social_purpose_by_law, organisation("organisation_type", period))
         return organisation("has_social_purpose", period) | by_law

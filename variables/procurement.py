@@ -7,6 +7,7 @@ from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
 from kruger_rules.entities import Procurement
+from kruger_rules.lookups import by_kind
 
 
 class ContractType(Enum):
@@ -67,8 +68,8 @@ class commissioner_kind(Variable):
     def formula(procurement, period, parameters):
         p = parameters(period).procurement.commissioner
         organisation_type = procurement.members("organisation_type", period)
-        central = procurement.value_from_person(p.central[organisation_type], role=Procurement.COMMISSIONER)
-        sub_central = procurement.value_from_person(p.sub_central[organisation_type], role=Procurement.COMMISSIONER)
+        central = procurement.value_from_person(by_kind(p.central, organisation_type), role=Procurement.COMMISSIONER)
+        sub_central = procurement.value_from_person(by_kind(p.sub_central, organisation_type), role=Procurement.COMMISSIONER)
         return select(
             [central, sub_central],
             [CommissionerKind.central, CommissionerKind.sub_central],

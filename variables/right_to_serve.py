@@ -20,6 +20,7 @@ from openfisca_core.variables import Variable
 
 from kruger_rules.dates import NO_DATE, add_days, add_months
 from kruger_rules.entities import Organisation
+from kruger_rules.lookups import by_kind
 
 LOCALISM_ACT = "Localism Act 2011"
 SCHEDULE = "SI 2012/1647 Schedule"
@@ -176,7 +177,7 @@ class right_to_serve_relevant_by_kind(Variable):
         employee group) and asks nothing of the other routes."""
         p = parameters(period).right_to_serve.relevant_body
         kind = organisation("organisation_type", period)
-        return p.by_kind[kind] & (organisation("member_count", period) >= p.min_members[kind])
+        return by_kind(p.by_kind, kind) & (organisation("member_count", period) >= by_kind(p.min_members, kind))
 
 
 class right_to_serve_voluntary_or_community_body(Variable):
@@ -189,7 +190,7 @@ class right_to_serve_voluntary_or_community_body(Variable):
     def formula(organisation, period, parameters):
         p = parameters(period).right_to_serve.relevant_body
         kind = organisation("organisation_type", period)
-        return p.when_not_for_profit[kind] & organisation("is_not_for_profit", period)
+        return by_kind(p.when_not_for_profit, kind) & organisation("is_not_for_profit", period)
 
 
 class right_to_serve_relevant_as_social_enterprise(Variable):
@@ -204,7 +205,7 @@ class right_to_serve_relevant_as_social_enterprise(Variable):
         of unknown kind included), except a mutual aid group: SPEC §3 keeps that to a reform."""
         p = parameters(period).right_to_serve.relevant_body
         kind = organisation("organisation_type", period)
-        open_to_kind = p.social_enterprises & p.social_enterprise_kinds[kind]
+        open_to_kind = p.social_enterprises & by_kind(p.social_enterprise_kinds, kind)
         return open_to_kind & organisation("is_social_enterprise", period)
 
 
@@ -237,7 +238,7 @@ class right_to_serve_authority_bound(Variable):
 
     def formula(organisation, period, parameters):
         bound = parameters(period).right_to_serve.bound_authority
-        return bound[organisation("claim_authority_type", period)]
+        return by_kind(bound, organisation("claim_authority_type", period))
 
 
 class right_to_serve_service_in_scope(Variable):
@@ -249,7 +250,7 @@ class right_to_serve_service_in_scope(Variable):
 
     def formula(organisation, period, parameters):
         in_scope = parameters(period).right_to_serve.service_in_scope
-        return in_scope[organisation("claim_service", period)]
+        return by_kind(in_scope, organisation("claim_service", period))
 
 
 class right_to_serve_eligible(Variable):

@@ -7,6 +7,7 @@ from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
 from kruger_rules.entities import Procurement
+from kruger_rules.lookups import by_kind
 
 
 class social_value_weighting(Variable):
@@ -35,7 +36,7 @@ class social_value_act_contract_in_scope(Variable):
     reference = "Public Services (Social Value) Act 2012 s.1(1); SPEC §6"
 
     def formula(procurement, period, parameters):
-        covered = parameters(period).social_value.act.contract_types[procurement("contract_type", period)]
+        covered = by_kind(parameters(period).social_value.act.contract_types, procurement("contract_type", period))
         return covered & procurement("contract_above_threshold", period)
 
 
@@ -70,7 +71,7 @@ class social_value_model_min_weighting(Variable):
 
     def formula_2021_01_01(procurement, period, parameters):  # before: no minimum, so 0
         p = parameters(period).social_value.model
-        bound = p.commissioners[procurement("commissioner_kind", period)]
+        bound = by_kind(p.commissioners, procurement("commissioner_kind", period))
         in_scope = bound & procurement("contract_above_threshold", period)
         return where(in_scope, float32(p.min_weighting), 0)
 
