@@ -392,6 +392,8 @@ def convert(variable, value, path):
                 raise KrugerError("not_finite", f"'{variable.name}' must be a finite number, not {value}", path)
             if abs(value) > FLOAT32_MAX:
                 raise KrugerError("out_of_range", f"'{variable.name}' is too large", path)
+            if is_ratio(variable) and not 0 <= value <= 1:
+                raise KrugerError("out_of_range", f"'{variable.name}' is a share between 0 and 1, not {value}", path)
             return float(value)
         raise KrugerError("wrong_type", f"'{variable.name}' is a number, not {json_repr(value)}", path)
     if kind is datetime.date:
@@ -427,7 +429,9 @@ def convert_all(variable, values: list):
             return array if array is not None and ((array >= INT32.min) & (array <= INT32.max)).all() else None
         if kind is float:
             array = numpy.array(values, dtype=numpy.float64) if types <= {int, float} else None
-            return array if array is not None and (numpy.abs(array) <= FLOAT32_MAX).all() else None
+            if array is None or not (numpy.abs(array) <= FLOAT32_MAX).all():
+                return None
+            return array if not is_ratio(variable) or ((array >= 0) & (array <= 1)).all() else None
         if kind is datetime.date:
             if not types <= {str} or not all(map(ISO_DATE.fullmatch, values)):
                 return None
@@ -439,6 +443,11 @@ def convert_all(variable, values: list):
         return numpy.array(values, dtype=object) if types <= {str} else None
     except (KeyError, TypeError, ValueError, OverflowError):
         return None
+
+
+def is_ratio(variable) -> bool:
+    """A share such as 0.5 for a half: the unit OpenFisca writes ``/1``."""
+    return getattr(variable, "unit", None) == "/1"
 
 
 def enum_codes(variable) -> dict[str, int]:

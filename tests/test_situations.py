@@ -42,6 +42,8 @@ def org(**facts):
         (org(total_income=float("nan")), "not_finite", "$.organisations.o1.total_income"),
         (org(total_income=float("inf")), "not_finite", "$.organisations.o1.total_income"),
         (org(organisation_type="charity"), "wrong_value", "$.organisations.o1.organisation_type"),
+        (org(profit_share_to_purpose=1.5), "out_of_range", "$.organisations.o1.profit_share_to_purpose"),
+        (org(profit_share_to_purpose=-0.1), "out_of_range", "$.organisations.o1.profit_share_to_purpose"),
         ({"organisations": {"o1": {}}, "procurements": {"c": {"bidders": ["o1"]}}}, "missing_role", "$.procurements.c"),
         (
             {"organisations": {"a": {}, "b": {}}, "procurements": {"c": {"commissioners": ["a", "b"]}}},
@@ -74,6 +76,11 @@ def test_a_value_without_period_needs_the_calculation_period(system):
     with pytest.raises(KrugerError) as caught:
         build_case(system, org(total_income=5), None)
     assert caught.value.code == "missing_period"
+
+
+def test_shares_of_exactly_0_and_1_are_accepted(system):
+    case = build_case(system, {"organisations": {"a": {"profit_share_to_purpose": 0}, "b": {"profit_share_to_purpose": 1}}}, "2024")
+    assert case.values("profit_share_to_purpose") == [0.0, 1.0]
 
 
 def test_values_without_period_take_the_calculation_period(system):
