@@ -14,17 +14,11 @@ from api.app import create_app
 from api.settings import Settings
 from kruger_rules import CountryTaxBenefitSystem
 from kruger_rules.system import shared_system
+from strategies import ORGANISATION_TYPES
 
 BASE_URL = "http://localhost"
 """Both clients answer as the same host, so links in the answers compare equal."""
 
-ORGANISATION_TYPES = [
-    "unknown", "registered_charity", "charitable_incorporated_organisation", "charitable_trust",
-    "company_limited_by_guarantee", "community_interest_company", "community_benefit_society",
-    "cooperative", "unincorporated_community_group", "mutual_aid_group", "parish_council",
-    "employee_group", "private_company", "local_authority", "fire_and_rescue_authority",
-    "central_government_department", "nhs_body",
-]
 SERVICES = ["employment_support", "early_years", "libraries", "policing", "acute_healthcare", "not_specified"]
 CONTRACT_TYPES = ["goods", "services", "works", "light_touch_services"]
 
