@@ -70,13 +70,19 @@ class is_not_for_profit(Variable):
     reference = "Localism Act 2011 s.81(7); SPEC §2, §3"
 
 
+UNKNOWN_AGE_MONTHS = 1200
+"""An age not given counts as a century: long established, so no default makes a body a start-up
+or excuses its accounts (SPEC §0: defaults make nothing eligible)."""
+
+
 class months_since_established(Variable):
     value_type = int
+    default_value = UNKNOWN_AGE_MONTHS
     entity = Organisation
     definition_period = YEAR
-    label = "Months since the body was established, at the start of the year"
+    label = "Months since the body was established, at the start of the year (not given: long established)"
     unit = "month"
-    reference = "SPEC §10"
+    reference = "SPEC §0 (defaults make nothing eligible), §10"
 
 
 class months_trading(Variable):
