@@ -105,7 +105,7 @@ def run_calculate(arguments) -> int:
     if arguments.variables:
         if case.period is None:
             raise KrugerError("missing_period", "--variables needs --period")
-        requests = case.requests_for([name.strip() for name in arguments.variables.split(",") if name.strip()])
+        requests = case.requests_for(variable_names(arguments.variables))
     else:
         requests = case.requested
     if not requests:
@@ -118,16 +118,33 @@ def run_calculate(arguments) -> int:
     return 0
 
 
+def variable_names(text: str) -> list[str]:
+    """The names of a comma-separated --variables option."""
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
 def print_table(answer: dict) -> None:
+    rows = [
+        [plural, iid, name, period, format_value(value)]
+        for plural, instances in answer.items()
+        for iid, variables in instances.items()
+        for name, by_period in variables.items()
+        for period, value in by_period.items()
+    ]
+    print_rows(["entity", "id", "variable", "period", "value"], rows)
+
+
+def print_rows(headers: list[str], rows: list[list[str]]) -> Console:
+    """A table of the rows, the four columns that name an output on the left, values on the right."""
     table = Table(show_lines=False)
-    for column in ("entity", "id", "variable", "period", "value"):
-        table.add_column(column, justify="right" if column == "value" else "left")
-    for plural, instances in answer.items():
-        for iid, variables in instances.items():
-            for name, by_period in variables.items():
-                for period, value in by_period.items():
-                    table.add_row(plural, iid, name, period, format_value(value))
-    Console(width=120).print(table)
+    for position, header in enumerate(headers):
+        table.add_column(header, justify="left" if position < 4 else "right")
+    for cells in rows:
+        table.add_row(*cells)
+    widths = [max(len(text) for text in column) for column in zip(headers, *rows)]
+    console = Console(width=max(80, sum(widths) + 3 * len(widths) + 1))
+    console.print(table)
+    return console
 
 
 def format_value(value) -> str:
@@ -152,7 +169,7 @@ def run_compare(arguments) -> int:
     from kruger_rules.compare import compare
 
     reforms = [load_reform(text) for text in arguments.reform or ["current_law"]]
-    variables = [name.strip() for name in arguments.variables.split(",") if name.strip()] if arguments.variables else None
+    variables = variable_names(arguments.variables) if arguments.variables else None
     comparison = compare(load_situation(arguments.file), arguments.period, reforms, variables, arguments.changed)
     if arguments.output == "json":
         print(json.dumps(comparison, indent=2))
@@ -171,15 +188,7 @@ def print_comparison(comparison: dict) -> None:
         for reformed in row["reforms"]:
             cells += [format_value(reformed["value"]), format_difference(reformed)]
         rows.append(cells)
-    table = Table(show_lines=False)
-    for position, header in enumerate(headers):
-        table.add_column(header, justify="left" if position < 4 else "right")
-    for cells in rows:
-        table.add_row(*cells)
-    widths = [max(len(text) for text in column) for column in zip(headers, *rows)]
-    console = Console(width=max(80, sum(widths) + 3 * len(widths) + 1))
-    console.print(table)
-    console.print(f"rules {comparison['rules_version']}; {len(comparison['outputs'])} outputs")
+    print_rows(headers, rows).print(f"rules {comparison['rules_version']}; {len(comparison['outputs'])} outputs")
 
 
 def format_difference(reformed: dict) -> str:

@@ -34,7 +34,7 @@ def compare(situation, period, reforms, variables=None, changed_only=False, situ
     systems = [shared_system()] + [reformed_system(spec) for spec in specs]
     cases = [case_at(system, situation, period, situation_at) for system in systems]
     requests = outputs(cases, variables)
-    columns = [values_by_request(case, requests) for case in cases]
+    columns = [case.values_by_request(requests) for case in cases]
     rows = []
     for request in requests:
         baseline, *reformed = (column[request] for column in columns)
@@ -94,22 +94,6 @@ def outputs(cases, variables) -> list[Request]:
         names = list(dict.fromkeys(variables))
     period = str(baseline.period)
     return [Request(known[name].entity.key, iid, name, period) for name in names for iid in baseline.ids[known[name].entity.key]]
-
-
-def values_by_request(case, requests) -> dict[Request, object]:
-    """Each request's value in ``case``; None where its system has no such variable."""
-    system = case.simulation.tax_benefit_system
-    computed: dict[tuple[str, str], dict[str, object]] = {}
-    found = {}
-    for request in requests:
-        key = (request.variable, request.period)
-        if key not in computed:
-            if request.variable in system.variables:
-                computed[key] = dict(zip(case.ids[request.entity], case.values(request.variable, request.period)))
-            else:
-                computed[key] = {}
-        found[request] = computed[key].get(request.id)
-    return found
 
 
 def cell(baseline, value) -> dict:

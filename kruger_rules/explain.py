@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy
 import yaml
-from openfisca_core.indexed_enums import Enum, EnumArray
+from openfisca_core.indexed_enums import Enum
 from openfisca_core.parameters import ParameterNode
 
 from kruger_rules.counterfactuals import Prober
@@ -35,6 +35,7 @@ from kruger_rules.coverage import covered_year
 from kruger_rules.dates import NO_DATE
 from kruger_rules.dependencies import dependencies, direct_reads, formula_conjuncts, is_input, leaf_parameters, parameter_at
 from kruger_rules.errors import KrugerError
+from kruger_rules.json_values import to_json_values
 from kruger_rules.situations import build_case
 from kruger_rules.system import VARIABLES_DIR
 
@@ -355,18 +356,10 @@ def _plain(value):
 
 
 def json_value(array, position: int):
-    """One value of a variable's array as JSON: an enum by name, a date as text (none for 1970-01-01)."""
-    if isinstance(array, EnumArray):
-        return str(array.decode_to_str()[position])
-    value = array[position]
-    if isinstance(value, numpy.datetime64):
-        date = value.astype("datetime64[D]").item()
-        return None if date == NO_DATE else date.isoformat()
-    if isinstance(value, numpy.floating):
-        number = float(str(value)) if isinstance(value, numpy.float32) else float(value)
-        return number if math.isfinite(number) else None
-    if isinstance(value, numpy.bool_):
-        return bool(value)
-    if isinstance(value, numpy.integer):
-        return int(value)
+    """One value of a variable's array as JSON, as answers write it; none for "no date" or a non-finite number."""
+    value = to_json_values(array[position : position + 1])[0]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if numpy.issubdtype(array.dtype, numpy.datetime64) and value == NO_DATE.isoformat():
+        return None
     return value

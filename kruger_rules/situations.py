@@ -87,16 +87,24 @@ class Case:
     def answer(self, requests=None) -> dict:
         """The requested values in OpenFisca's response shape: {plural: {id: {variable: {period: value}}}}."""
         plurals = {entity.key: entity.plural for entity in self.simulation.tax_benefit_system.entities}
-        computed: dict[tuple[str, str], dict[str, object]] = {}
         result: dict = {}
-        for request in self.requested if requests is None else requests:
+        for request, value in self.values_by_request(self.requested if requests is None else requests).items():
+            instance = result.setdefault(plurals[request.entity], {}).setdefault(request.id, {})
+            instance.setdefault(request.variable, {})[request.period] = value
+        return result
+
+    def values_by_request(self, requests) -> dict[Request, object]:
+        """Each request's value, each variable computed once for every instance; None where the system has no such variable."""
+        known = self.simulation.tax_benefit_system.variables
+        computed: dict[tuple[str, str], dict[str, object]] = {}
+        found = {}
+        for request in requests:
             key = (request.variable, request.period)
             if key not in computed:
-                computed[key] = dict(zip(self.ids[request.entity], self.values(request.variable, request.period)))
-            plural = plurals[request.entity]
-            instance = result.setdefault(plural, {}).setdefault(request.id, {})
-            instance.setdefault(request.variable, {})[request.period] = computed[key][request.id]
-        return result
+                values = self.values(request.variable, request.period) if request.variable in known else []
+                computed[key] = dict(zip(self.ids[request.entity], values))
+            found[request] = computed[key].get(request.id)
+        return found
 
 
 def build_case(system, situation, period=None) -> Case:
