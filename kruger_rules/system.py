@@ -33,7 +33,9 @@ class KrugerRules(TaxBenefitSystem):
 CountryTaxBenefitSystem = KrugerRules
 
 
+@functools.cache
 def package_version() -> str:
+    """The installed package's version, read once: every /api/v1 answer carries it."""
     return importlib.metadata.version("kruger-rules")
 
 
