@@ -18,7 +18,7 @@ from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.jsonio import JSONResponse
 from api.middleware import AnswerHeaders
-from api.routers import eligibility, inputs, openfisca, reforms, service
+from api.routers import assumptions, eligibility, inputs, openfisca, reforms, service
 from api.schemas import situation_components
 from api.settings import Settings
 from kruger_rules.system import package_version, rules_version, shared_system
@@ -29,6 +29,7 @@ ROUTERS = [
     eligibility.router,
     inputs.router,
     reforms.router,
+    assumptions.router,
 ]
 """Routers included in the app, in order."""
 
@@ -40,6 +41,8 @@ the kruger-rules engine on OpenFisca.
   `/parameter/{id}`, `/spec`, `POST /calculate`, `POST /trace` answer as `openfisca serve` does:
   a client written for it works by changing its base URL.
 * **Service**: `/api/v1/health`, `/api/v1/version`.
+* **Assumptions**: `/assumptions`, the model's assumptions, one section each: a reference to an
+  assumed figure points at its section (`/assumptions#anchor`).
 * **Reforms**: `GET /api/v1/reforms` lists the named reforms, `POST /api/v1/compare` answers a
   situation under the baseline and each reform; `/calculate`, `/trace` and
   `/api/v1/eligibility` answer under `?reform=NAME` and/or a top-level `"reform"` in the body.

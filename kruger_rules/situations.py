@@ -148,6 +148,9 @@ class _Plan:
                     f"unknown entity '{plural}'; entities are {', '.join(self.by_plural)}{did_you_mean(plural, self.by_plural)}",
                     json_path(plural),
                 )
+        if all(situation.get(plural, {}) == {} for plural in self.by_plural):
+            plurals = ", ".join(self.by_plural)
+            raise KrugerError("empty_situation", f"the situation declares no entity ({plurals}): there is nothing to calculate", "$")
         persons = self._instances(situation, self.person)
         self.ids[self.person.key] = list(persons)
         self.person_index = {pid: index for index, pid in enumerate(persons)}

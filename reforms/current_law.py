@@ -1,4 +1,4 @@
-"""The law as it stands, without the report's proposals (SPEC §0)."""
+"""The law as it stands, without the report's proposals."""
 
 from kruger_rules.reforms import NamedReform
 

@@ -124,10 +124,24 @@ def test_malformed_json_is_400(raw, code):
         ({"organisations": {"o1": {}, "o2": {}}, "procurements": {"c": {"commissioners": ["o1", "o2"]}}}, "role_limit", "$.procurements.c.commissioners"),
         ({"organisations": {"o1": {}}, "axes": [[{"name": "total_income", "count": 2, "min": 0, "max": 1}]]}, "axes_not_supported", "$.axes"),
         ({"organisations": {"o1": {"contract_value_for_threshold": {"2024": None}}}}, "wrong_entity", "$.organisations.o1.contract_value_for_threshold"),
+        ({}, "empty_situation", "$"),
+        ({"organisations": {}, "places": {}, "procurements": {}}, "empty_situation", "$"),
     ],
 )
 def test_bad_situations_are_400_at_their_path(situation, code, path):
     assert_error(post(situation), 400, code, path)
+
+
+@pytest.mark.parametrize("path", ["/calculate", "/trace"])
+def test_an_empty_situation_is_400_on_both_calculation_routes(path):
+    response = ours().post(path, json={})
+    assert_error(response, 400, "empty_situation", "$")
+    assert "nothing to calculate" in response.json()["message"]
+
+
+def test_an_empty_situation_is_400_on_eligibility_and_compare():
+    assert_error(ours().post("/api/v1/eligibility", json={"situation": {}, "period": "2024"}), 400, "empty_situation", "$")
+    assert_error(ours().post("/api/v1/compare", json={"situation": {}, "reforms": ["current_law"]}), 400, "empty_situation", "$.situation")
 
 
 @pytest.mark.parametrize("path", ["/calculate", "/trace"])

@@ -241,3 +241,11 @@ def test_openfisca_headers_are_sent_as_flask_sends_them():
         if header == "Access-Control-Allow-Origin":
             mine = ours().get("/entities", headers={"Origin": "http://example.org"})
         assert mine.headers[header] == theirs.headers[header], header
+
+
+@pytest.mark.parametrize("path", ["/calculate", "/trace"])
+def test_an_empty_situation_is_refused_by_both(path):
+    """OpenFisca's Flask API finds no organisation to simulate; this API says the situation declares nothing."""
+    theirs, mine = post_both(path, {})
+    assert (mine.status_code, theirs.status_code) == (400, 400), (mine.text[:300], theirs.data[:300])
+    assert mine.json()["code"] == "empty_situation"

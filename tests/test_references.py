@@ -12,6 +12,7 @@ from kruger_rules.references import (
     variable_references,
 )
 from kruger_rules.system import PARAMETERS_DIR, ROOT, VARIABLES_DIR
+from api_support import ours
 from test_code_health import all_parameters, inherited, nodes
 
 RULE_BOOK = "SPEC"
@@ -117,3 +118,24 @@ def test_a_variable_reference_pairs_each_citation_with_the_address_after_it():
 def test_anchors_are_made_as_github_makes_them():
     assert slug("Right to Serve: decision deadline") == "right-to-serve-decision-deadline"
     assert slug("MatchTrade's £250 minimum award") == "matchtrades-250-minimum-award"
+
+
+def referenced_anchors(system):
+    references = [parameter_references(inherited(p, a, "reference")) for _, p, a in all_parameters(system)]
+    references += [variable_references(v.reference) for v in system.variables.values()]
+    return {r.href.partition("#")[2] for refs in references for r in refs if r.href and r.href.startswith("/assumptions#")}
+
+
+def test_the_assumptions_page_has_a_heading_for_every_referenced_anchor(system):
+    response = ours().get("/assumptions")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    anchors = referenced_anchors(system)
+    assert len(anchors) > 10
+    missing = [anchor for anchor in anchors if f'id="{anchor}"' not in response.text]
+    assert not missing
+
+
+def test_the_assumptions_page_needs_no_internet():
+    page = ours().get("/assumptions").text
+    assert "<script" not in page and "stylesheet" not in page

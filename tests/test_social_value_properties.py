@@ -1,4 +1,4 @@
-"""Social value in procurement (SPEC §6): properties over generated situations, the parameters'
+"""Social value in procurement: properties over generated situations, the parameters'
 shape, and the law and the 20 % variant obtained from the same formulas by setting parameters."""
 
 import json
@@ -11,6 +11,7 @@ from hypothesis import given, settings, strategies as st
 from openfisca_core.parameters import Parameter
 from openfisca_core.simulation_builder import SimulationBuilder
 
+from kruger_rules.references import is_assumption, is_official, parameter_references
 from kruger_rules.reforms import reformed_system
 from strategies import ORGANISATION_TYPES
 
@@ -91,11 +92,23 @@ def simulate(system, year, contracts_):
 
 @PROPERTY_SETTINGS
 @given(year=years, contracts_=st.lists(contracts, min_size=1, max_size=5))
+def test_shortfall_is_exactly_what_the_weighting_lacks_of_the_minimum(system, year, contracts_):
+    simulation = simulate(system, year, contracts_)
+    minimum = simulation.calculate("social_value_min_weighting", str(year))
+    weighting = simulation.calculate("social_value_weighting", str(year))
+    shortfall = simulation.calculate("social_value_shortfall", str(year))
+    assert numpy.array_equal(shortfall, numpy.maximum(minimum - weighting, numpy.float32(0))), (minimum, weighting, shortfall)
+
+
+@PROPERTY_SETTINGS
+@given(year=years, contracts_=st.lists(contracts, min_size=1, max_size=5))
 def test_compliant_exactly_when_no_shortfall(system, year, contracts_):
+    """On weightings that are shares of the score, as the API admits them."""
     simulation = simulate(system, year, contracts_)
     compliant = simulation.calculate("social_value_compliant", str(year))
     shortfall = simulation.calculate("social_value_shortfall", str(year))
-    assert numpy.array_equal(compliant, shortfall == 0), (compliant, shortfall)
+    share = simulation.calculate("social_value_weighting", str(year)) >= 0
+    assert numpy.array_equal(compliant[share], shortfall[share] == 0), (compliant, shortfall)
     assert (shortfall >= 0).all()
 
 
@@ -129,6 +142,27 @@ def test_commissioners_that_are_not_public_are_bound_by_nothing(system, year, co
     assert (minimum[~public] == 0).all()
 
 
+@PROPERTY_SETTINGS
+@given(year=years, contracts_=st.lists(contracts, min_size=1, max_size=5))
+def test_the_acts_threshold_is_never_above_the_procurement_threshold(system, year, contracts_):
+    simulation = simulate(system, year, contracts_)
+    act = simulation.calculate("social_value_act_threshold", str(year))
+    assert (act <= simulation.calculate("procurement_threshold", str(year))).all()
+    light_touch = numpy.array([c["contract_type"] == "light_touch_services" for c in contracts_])
+    if year >= 2017:
+        assert numpy.array_equal(act[light_touch], simulation.calculate("goods_and_services_threshold", str(year))[light_touch])
+
+
+@PROPERTY_SETTINGS
+@given(year=years, contracts_=st.lists(contracts, min_size=1, max_size=5))
+def test_only_departments_are_bound_by_the_social_value_model(system, year, contracts_):
+    simulation = simulate(system, year, contracts_)
+    bound = simulation.calculate("commissioner_in_social_value_model_scope", str(year))
+    department = numpy.array([c["organisation_type"] == "central_government_department" for c in contracts_])
+    assert numpy.array_equal(bound, department & (year >= 2021))
+    assert (simulation.calculate("social_value_model_min_weighting", str(year))[~department] == 0).all()
+
+
 # The parameters' shape
 
 
@@ -150,7 +184,7 @@ def test_commissioner_kinds_cover_every_organisation_type_once_at_most(system):
 
 def test_enum_indexed_parameters_have_a_value_for_every_item(system):
     assert sorted(system.parameters.social_value.act.contract_types.children) == sorted(enum_names(system, "contract_type"))
-    assert sorted(system.parameters.social_value.model.commissioners.children) == sorted(enum_names(system, "commissioner_kind"))
+    assert sorted(system.parameters.social_value.model.commissioners.children) == sorted(enum_names(system, "organisation_type"))
 
 
 def test_thresholds_include_vat_from_2022(system):
@@ -164,10 +198,22 @@ def test_every_threshold_value_has_its_own_reference_and_the_unverified_one_says
     thresholds = system.parameters.procurement.thresholds
     for name in ("central_goods_services", "sub_central_goods_services", "works", "light_touch_services", "vat_inclusive"):
         for value in thresholds.children[name].values_list:
-            assert isinstance(value.metadata.get("reference"), str), (name, value.instant_str)
+            own = parameter_references(value.metadata.get("reference"))
+            assert own and all(is_official(reference.href) for reference in own if not is_assumption(reference.title)), (name, value.instant_str)
     first = thresholds.central_goods_services.values_list[-1]
     assert (first.instant_str, first.value) == ("2015-02-26", 111676)
-    assert "verify" in first.metadata["reference"].lower()
+    assert any(is_assumption(reference.title) for reference in parameter_references(first.metadata["reference"]))
+
+
+def test_only_central_government_departments_are_bound_by_the_social_value_model(system):
+    scope = system.parameters.social_value.model.commissioners
+    for instant in ("2021-01-01", "2025-10-01", "2026-01-01"):
+        assert [kind for kind, bound in scope.children.items() if bound(instant)] == ["central_government_department"]
+
+
+def test_nhs_bodies_buy_on_the_central_thresholds_in_every_year(system):
+    central = system.parameters.procurement.commissioner.central.nhs_body
+    assert all(central(f"{year}-01-01") for year in range(2016, 2031))
 
 
 # Law and variants by parameters alone: the same formulas, other parameter values

@@ -1,4 +1,4 @@
-"""A contract being procured: its facts, its commissioner's kind and its threshold (SPEC §6, §10)."""
+"""A contract being procured: its facts, its commissioner's kind and its threshold."""
 
 from numpy import float64, select, where
 
@@ -29,7 +29,10 @@ class contract_value(Variable):
     definition_period = YEAR
     label = "Estimated value of the contract"
     unit = "currency-GBP"
-    reference = "Public Contracts Regulations 2015 reg 6 (estimated value); SPEC §6, §10"
+    reference = [
+        "Public Contracts Regulations 2015 reg 6: the estimated value of a contract",
+        "https://www.legislation.gov.uk/uksi/2015/102/regulation/6",
+    ]
 
 
 class contract_value_includes_vat(Variable):
@@ -37,7 +40,10 @@ class contract_value_includes_vat(Variable):
     entity = Procurement
     definition_period = YEAR
     label = "The contract value given includes VAT"
-    reference = "SPEC §6, §10"
+    reference = [
+        "Public Contracts Regulations 2015 reg 6: the estimated value of a contract",
+        "https://www.legislation.gov.uk/uksi/2015/102/regulation/6",
+    ]
 
 
 class contract_type(Variable):
@@ -47,7 +53,14 @@ class contract_type(Variable):
     entity = Procurement
     definition_period = YEAR
     label = "Kind of contract: goods, services, works or light-touch services"
-    reference = "Public Contracts Regulations 2015 reg 2(1), reg 5 and Schedule 3 (light-touch services); SPEC §0, §6, §10"
+    reference = [
+        "Public Contracts Regulations 2015 reg 2(1): contracts for goods (supply), services and works",
+        "https://www.legislation.gov.uk/uksi/2015/102/regulation/2",
+        "Public Contracts Regulations 2015 reg 74 and Schedule 3: light-touch services",
+        "https://www.legislation.gov.uk/uksi/2015/102/schedule/3",
+        "Assumption: a contract whose type is not given is a goods contract",
+        "/assumptions#defaults-make-nothing-eligible",
+    ]
 
 
 class commissioner_kind(Variable):
@@ -63,7 +76,14 @@ class commissioner_kind(Variable):
     entity = Procurement
     definition_period = YEAR
     label = "Kind of commissioner: central government, sub-central public body, or not public"
-    reference = "Public Contracts Regulations 2015 reg 2(1) and Schedule 1 (central government authorities); SPEC §6, §10"
+    reference = [
+        "Public Contracts Regulations 2015 Schedule 1: central government authorities",
+        "https://www.legislation.gov.uk/uksi/2015/102/schedule/1",
+        "Public Contracts Regulations 2015 reg 2(1): sub-central contracting authorities",
+        "https://www.legislation.gov.uk/uksi/2015/102/regulation/2",
+        "Assumption: one kind of NHS body, on the central thresholds in every year",
+        "/assumptions#nhs-bodies-buy-on-the-central-thresholds",
+    ]
 
     def formula(procurement, period, parameters):
         p = parameters(period).procurement.commissioner
@@ -82,18 +102,48 @@ class commissioner_is_public(Variable):
     entity = Procurement
     definition_period = YEAR
     label = "The commissioner is a public body, central or sub-central"
-    reference = "SPEC §6: any other commissioner is not public and none of the social value rules bind it"
+    reference = [
+        "Public Contracts Regulations 2015 reg 2(1): contracting authorities",
+        "https://www.legislation.gov.uk/uksi/2015/102/regulation/2",
+        "Assumption: a commissioner that is not a public body is bound by none of the social value rules",
+        "/assumptions#commissioners-that-are-not-public",
+    ]
 
     def formula(procurement, period, parameters):
         return procurement("commissioner_kind", period) != CommissionerKind.not_public
 
 
+class goods_and_services_threshold(Variable):
+    """The goods and services threshold of the commissioner's kind, on the VAT basis of its year.
+
+    Central government authorities (government departments and NHS bodies) have the central
+    threshold; every other commissioner the sub-central one, including a commissioner that is not
+    public, which no threshold binds.
+    """
+
+    value_type = float
+    entity = Procurement
+    definition_period = YEAR
+    label = "Goods and services threshold of the commissioner's kind"
+    unit = "currency-GBP"
+    reference = [
+        "Public Contracts Regulations 2015 reg 5(1)(a)-(b): supply and services contracts of central government and of sub-central authorities",
+        "https://www.legislation.gov.uk/uksi/2015/102/regulation/5",
+        "Procurement Act 2023 Schedule 1 (from 2025-02-24)",
+        "https://www.legislation.gov.uk/ukpga/2023/54/schedule/1",
+    ]
+
+    def formula(procurement, period, parameters):
+        p = parameters(period).procurement.thresholds
+        central = procurement("commissioner_kind", period) == CommissionerKind.central
+        return where(central, p.central_goods_services, p.sub_central_goods_services)
+
+
 class procurement_threshold(Variable):
     """The threshold the contract is measured against, on the VAT basis of its year.
 
-    Goods and services take the threshold of the commissioner's kind; a commissioner that is
-    not public is shown the sub-central one. Works and light-touch services have one threshold
-    whoever commissions them.
+    Goods and services take the threshold of the commissioner's kind. Works and light-touch
+    services have one threshold whoever commissions them.
     """
 
     value_type = float
@@ -101,17 +151,20 @@ class procurement_threshold(Variable):
     definition_period = YEAR
     label = "Procurement threshold for the contract"
     unit = "currency-GBP"
-    reference = "Public Contracts Regulations 2015 reg 5; Procurement Act 2023 Schedule 1; SPEC §6"
+    reference = [
+        "Public Contracts Regulations 2015 reg 5",
+        "https://www.legislation.gov.uk/uksi/2015/102/regulation/5",
+        "Procurement Act 2023 Schedule 1 (from 2025-02-24)",
+        "https://www.legislation.gov.uk/ukpga/2023/54/schedule/1",
+    ]
 
     def formula(procurement, period, parameters):
         p = parameters(period).procurement.thresholds
-        central = procurement("commissioner_kind", period) == CommissionerKind.central
-        goods_and_services = where(central, p.central_goods_services, p.sub_central_goods_services)
         kind_of_contract = procurement("contract_type", period)
         return select(
             [kind_of_contract == ContractType.works, kind_of_contract == ContractType.light_touch_services],
             [p.works, p.light_touch_services],
-            default=goods_and_services,
+            default=procurement("goods_and_services_threshold", period),
         )
 
 
@@ -129,7 +182,12 @@ class contract_value_for_threshold(Variable):
     definition_period = YEAR
     label = "Contract value on the VAT basis of the thresholds"
     unit = "currency-GBP"
-    reference = "Public Contracts Regulations 2015 reg 6; SI 2021/1221 (thresholds inclusive of VAT from 2022-01-01); SPEC §6"
+    reference = [
+        "Public Contracts Regulations 2015 reg 6: the estimated value of a contract",
+        "https://www.legislation.gov.uk/uksi/2015/102/regulation/6",
+        "SI 2021/1221: thresholds inclusive of VAT from 2022-01-01",
+        "https://www.legislation.gov.uk/uksi/2021/1221/contents/made",
+    ]
 
     def formula(procurement, period, parameters):
         p = parameters(period).procurement
@@ -146,7 +204,10 @@ class contract_above_threshold(Variable):
     entity = Procurement
     definition_period = YEAR
     label = "The contract's value is at or above its threshold"
-    reference = "Public Contracts Regulations 2015 reg 5; SPEC §6"
+    reference = [
+        "Public Contracts Regulations 2015 reg 5: contracts at or above the thresholds",
+        "https://www.legislation.gov.uk/uksi/2015/102/regulation/5",
+    ]
 
     def formula(procurement, period, parameters):
         return procurement("contract_value_for_threshold", period) >= procurement("procurement_threshold", period)
