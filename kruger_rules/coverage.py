@@ -1,4 +1,4 @@
-"""The years the model answers for (SPEC §0), and the checks on a requested period."""
+"""The years the model answers for, and the checks on a requested period."""
 
 import functools
 
@@ -7,7 +7,7 @@ from openfisca_core import periods
 from kruger_rules.errors import KrugerError
 
 FIRST_YEAR = 2016
-"""The first full year of the procurement threshold table (SPEC §0)."""
+"""The first full year of the procurement threshold table."""
 
 LAST_YEAR = 2100
 """The last year answered: the parameters' latest values are taken to hold until then."""

@@ -1,6 +1,6 @@
 """Calendar arithmetic on arrays of dates, for formulas that compute deadlines and terms.
 
-The convention (SPEC §0): add days first, then months; adding months keeps the day of the
+The convention: add days first, then months; adding months keeps the day of the
 month and clamps it to the target month's last day, so 2021-11-30 + 3 months = 2022-02-28 and
 2020-02-29 + 5 years (60 months) = 2025-02-28.
 """

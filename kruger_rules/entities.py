@@ -1,4 +1,4 @@
-"""The three entities of the rule system (SPEC §1)."""
+"""The three entities of the rule system."""
 
 from openfisca_core.entities import build_entity
 
@@ -50,4 +50,4 @@ Procurement = build_entity(
 entities = [Organisation, Place, Procurement]
 
 REQUIRED_ROLES = {"procurement": ("commissioner",)}
-"""Roles a declared group must fill: a procurement has exactly one commissioner (SPEC §1)."""
+"""Roles a declared group must fill: a procurement has exactly one commissioner."""

@@ -190,7 +190,7 @@ def test_compare_every_output_or_those_asked_for(client):
         ({"situation": {"organisations": {"o": {"total_incme": 3}}}, "period": 2024, "reforms": ["current_law"]}, "unknown_variable", "$.situation.organisations.o.total_incme"),
         ({"situation": {}, "period": 2024, "reforms": ["current_law", {"match_trade.rate": {"2024-01-01": 2}}]}, "bad_reform_value", '$.reforms[1]["match_trade.rate"]["2024-01-01"]'),
         ({"situation": {}, "period": "2015", "reforms": ["current_law"]}, "period_out_of_range", "$.period"),
-        ({"situation": {}, "period": 2024, "reforms": ["current_law"], "variables": ["nope_grant"]}, "unknown_variable", "$.variables[0]"),
+        ({"situation": {"organisations": {"o": {}}}, "period": 2024, "reforms": ["current_law"], "variables": ["nope_grant"]}, "unknown_variable", "$.variables[0]"),
         ({"situation": {}, "period": 2024, "reforms": []}, "bad_request", "$.reforms"),
         ({"situation": {}, "period": 2024, "reforms": ["current_law"] * 9}, "bad_request", "$.reforms"),
         ({"situation": {}, "period": 2024}, "bad_request", "$.reforms"),

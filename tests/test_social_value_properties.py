@@ -310,4 +310,4 @@ def test_the_example_is_fully_declared_and_computes(system):
     simulation = SimulationBuilder().build_from_entities(system, example)
     for name, period in asked:
         simulation.calculate(name, period)
-    assert simulation.calculate("social_value_compliant", "2024").tolist() == [True, False]
+    assert simulation.calculate("social_value_compliant", "2024").tolist() == [True, False, False]

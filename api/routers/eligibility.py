@@ -52,7 +52,7 @@ class EligibilityRequest(BaseModel):
         },
     )
 
-    situation: dict[str, Any] = Field(description="Organisations, places and procurements, with their facts (SPEC §10 names).")
+    situation: dict[str, Any] = Field(description="Organisations, places and procurements, with their facts (the variable names of /variables).")
     period: StrictStr | StrictInt = Field(description="The year assessed, e.g. '2024'.")
     reform: StrictStr | dict[str, Any] | None = Field(
         None,

@@ -112,7 +112,7 @@ async def reforms():
 class CompareRequest(BaseModel):
     """A situation, the year, and the reforms to set beside the baseline."""
 
-    situation: dict[str, Any] = Field(description="Organisations, places and procurements, with their facts (SPEC §10 names); nulls mark the outputs to compare.")
+    situation: dict[str, Any] = Field(description="Organisations, places and procurements, with their facts (the variable names of /variables); nulls mark the outputs to compare.")
     period: str | int | None = Field(None, description="The year, e.g. '2024'; needed unless every value has its own period.")
     reforms: list[str | dict[str, Any]] = Field(
         min_length=1, max_length=MAX_COMPARED_REFORMS,
