@@ -1,4 +1,4 @@
-"""Properties of the Community Recovery Fund (SPEC §7) over generated applicants."""
+"""Properties of the Community Recovery Fund over generated applicants."""
 
 import numpy
 import pytest
@@ -8,7 +8,7 @@ from openfisca_core.simulation_builder import SimulationBuilder
 
 from kruger_rules.reforms import reformed_system
 
-FIRST_YEAR_IN_FORCE = 2021  # rules dated 2020-09-24 apply from the next 1 January (SPEC §0)
+FIRST_YEAR_IN_FORCE = 2021  # rules dated 2020-09-24 apply from the next 1 January (/assumptions#proposals-in-force-from-publication)
 
 KINDS = [
     "unknown", "registered_charity", "charitable_incorporated_organisation", "charitable_trust",

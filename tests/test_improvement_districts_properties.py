@@ -1,4 +1,4 @@
-"""Properties of Community Improvement District ballots and terms (SPEC §8)."""
+"""Properties of Community Improvement District ballots and terms."""
 
 import calendar
 from datetime import date
@@ -11,7 +11,7 @@ from openfisca_core.simulation_builder import SimulationBuilder
 
 from kruger_rules.reforms import reformed_system
 
-FIRST_YEAR_IN_FORCE = 2021  # rules dated 2020-09-24 apply from the next 1 January (SPEC §0)
+FIRST_YEAR_IN_FORCE = 2021  # rules dated 2020-09-24 apply from the next 1 January (/assumptions#proposals-in-force-from-publication)
 NO_DATE = date(1970, 1, 1)
 
 years = st.integers(2016, 2030)
@@ -44,7 +44,7 @@ def ballot_place(ballot):
 
 
 def plus_years(start, years):
-    """An independent reckoning of SPEC §0: same day of month, clamped to the month's end."""
+    """An independent reckoning of adding years: same day of month, clamped to the month's end."""
     year = start.year + years
     return date(year, start.month, min(start.day, calendar.monthrange(year, start.month)[1]))
 

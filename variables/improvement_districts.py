@@ -1,8 +1,10 @@
-"""Community Improvement Districts: the report's "pop-up parishes" (SPEC §8).
+"""Community Improvement Districts: the report's "pop-up parishes".
 
-A district is set up by a ballot of its place, on the model of a Business Improvement District:
-it passes only with strictly more for than against, both in votes cast and by weight, and it
-lasts a fixed term from its start date.
+A district is set up by a ballot of its place, on the model of a Business Improvement District
+(Local Government Act 2003 Part 4): it passes only with strictly more for than against, both in
+votes cast and by weight (the two conditions of s.50), and it lasts a fixed term from its start
+date (the 5-year maximum of s.54(1)). See the model's assumptions
+(/assumptions#community-improvement-districts).
 """
 
 import datetime
@@ -21,7 +23,12 @@ class cid_votes_for(Variable):
     definition_period = YEAR
     label = "Votes cast for the Community Improvement District"
     unit = "vote"
-    reference = "SPEC §8, §10"
+    reference = [
+        "Assumption based on the Local Government Act 2003 s.50: a majority of votes cast, as the first condition of a BID ballot",
+        "/assumptions#community-improvement-districts-majority-of-votes-cast",
+        "Local Government Act 2003 s.50(2)-(5), the two conditions for approving a Business Improvement District in a ballot",
+        "https://www.legislation.gov.uk/ukpga/2003/26/section/50",
+    ]
 
 
 class cid_votes_against(Variable):
@@ -30,7 +37,12 @@ class cid_votes_against(Variable):
     definition_period = YEAR
     label = "Votes cast against the Community Improvement District"
     unit = "vote"
-    reference = "SPEC §8, §10"
+    reference = [
+        "Assumption based on the Local Government Act 2003 s.50: a majority of votes cast, as the first condition of a BID ballot",
+        "/assumptions#community-improvement-districts-majority-of-votes-cast",
+        "Local Government Act 2003 s.50(2)-(5), the two conditions for approving a Business Improvement District in a ballot",
+        "https://www.legislation.gov.uk/ukpga/2003/26/section/50",
+    ]
 
 
 class cid_weight_for(Variable):
@@ -38,7 +50,15 @@ class cid_weight_for(Variable):
     entity = Place
     definition_period = YEAR
     label = "Weight of the votes for the Community Improvement District (rateable value, or one per resident elector)"
-    reference = "SPEC §8, §10; BID Regulations 2004, ballot test (b)"
+    reference = [
+        (
+            "Assumption based on the Local Government Act 2003 s.50: a majority by weight (rateable value, "
+            "or one per resident elector), as the second condition of a BID ballot"
+        ),
+        "/assumptions#community-improvement-districts-majority-by-weight",
+        "Local Government Act 2003 s.50(2)-(5), the two conditions for approving a Business Improvement District in a ballot",
+        "https://www.legislation.gov.uk/ukpga/2003/26/section/50",
+    ]
 
 
 class cid_weight_against(Variable):
@@ -46,7 +66,15 @@ class cid_weight_against(Variable):
     entity = Place
     definition_period = YEAR
     label = "Weight of the votes against the Community Improvement District (rateable value, or one per resident elector)"
-    reference = "SPEC §8, §10; BID Regulations 2004, ballot test (b)"
+    reference = [
+        (
+            "Assumption based on the Local Government Act 2003 s.50: a majority by weight (rateable value, "
+            "or one per resident elector), as the second condition of a BID ballot"
+        ),
+        "/assumptions#community-improvement-districts-majority-by-weight",
+        "Local Government Act 2003 s.50(2)-(5), the two conditions for approving a Business Improvement District in a ballot",
+        "https://www.legislation.gov.uk/ukpga/2003/26/section/50",
+    ]
 
 
 class cid_start_date(Variable):
@@ -55,7 +83,12 @@ class cid_start_date(Variable):
     entity = Place
     definition_period = YEAR
     label = "Date the Community Improvement District's term starts (1970-01-01: no date)"
-    reference = "SPEC §8, §10"
+    reference = [
+        "Assumption based on the Local Government Act 2003 s.54(1): a 5-year term, the maximum of BID arrangements",
+        "/assumptions#community-improvement-districts-five-year-term",
+        "Local Government Act 2003 s.54(1)-(2), BID arrangements have effect for periods not exceeding 5 years",
+        "https://www.legislation.gov.uk/ukpga/2003/26/section/54",
+    ]
 
 
 class cid_in_force(Variable):
@@ -63,7 +96,12 @@ class cid_in_force(Variable):
     entity = Place
     definition_period = YEAR
     label = "Community Improvement Districts are in force"
-    reference = "Levelling Up Our Communities (2020), pop-up parishes; SPEC §0, §8"
+    reference = [
+        "Levelling Up Our Communities: proposals for a new social covenant (Danny Kruger MP, 2020-09-24)",
+        "https://www.gov.uk/government/publications/levelling-up-our-communities-proposals-for-a-new-social-covenant",
+        "Assumption: the report's proposals are in force in the model from its publication, 2020-09-24",
+        "/assumptions#proposals-in-force-from-publication",
+    ]
 
     def formula(place, period, parameters):
         return place.filled_array(parameters(period).improvement_districts.in_force)
@@ -74,7 +112,12 @@ class cid_majority_of_votes(Variable):
     entity = Place
     definition_period = YEAR
     label = "Strictly more votes cast for the Community Improvement District than against"
-    reference = "Assumption based on the BID Regulations 2004 (SI 2004/2443), ballot test (a); SPEC §8"
+    reference = [
+        "Assumption based on the Local Government Act 2003 s.50: a majority of votes cast, as the first condition of a BID ballot",
+        "/assumptions#community-improvement-districts-majority-of-votes-cast",
+        "Local Government Act 2003 s.50(2)-(5), the two conditions for approving a Business Improvement District in a ballot",
+        "https://www.legislation.gov.uk/ukpga/2003/26/section/50",
+    ]
 
     def formula(place, period, parameters):
         return place("cid_votes_for", period) > place("cid_votes_against", period)
@@ -85,7 +128,15 @@ class cid_majority_by_weight(Variable):
     entity = Place
     definition_period = YEAR
     label = "Strictly more weight for the Community Improvement District than against"
-    reference = "Assumption based on the BID Regulations 2004 (SI 2004/2443), ballot test (b); SPEC §8"
+    reference = [
+        (
+            "Assumption based on the Local Government Act 2003 s.50: a majority by weight (rateable value, "
+            "or one per resident elector), as the second condition of a BID ballot"
+        ),
+        "/assumptions#community-improvement-districts-majority-by-weight",
+        "Local Government Act 2003 s.50(2)-(5), the two conditions for approving a Business Improvement District in a ballot",
+        "https://www.legislation.gov.uk/ukpga/2003/26/section/50",
+    ]
 
     def formula(place, period, parameters):
         return place("cid_weight_for", period) > place("cid_weight_against", period)
@@ -96,7 +147,17 @@ class cid_ballot_passes(Variable):
     entity = Place
     definition_period = YEAR
     label = "The ballot for a Community Improvement District passes"
-    reference = "Assumption based on the BID Regulations 2004 (SI 2004/2443); SPEC §8"
+    reference = [
+        "Assumption based on the Local Government Act 2003 s.50: a majority of votes cast, as the first condition of a BID ballot",
+        "/assumptions#community-improvement-districts-majority-of-votes-cast",
+        (
+            "Assumption based on the Local Government Act 2003 s.50: a majority by weight (rateable value, "
+            "or one per resident elector), as the second condition of a BID ballot"
+        ),
+        "/assumptions#community-improvement-districts-majority-by-weight",
+        "Local Government Act 2003 s.50(2)-(5), the two conditions for approving a Business Improvement District in a ballot",
+        "https://www.legislation.gov.uk/ukpga/2003/26/section/50",
+    ]
 
     def formula_2020_09_24(place, period, parameters):
         """Each majority is required while its switch is on (both are, in the baseline)."""
@@ -112,13 +173,21 @@ class cid_term_end(Variable):
     entity = Place
     definition_period = YEAR
     label = "Date the Community Improvement District's term ends (1970-01-01: no date)"
-    reference = "Assumption based on the BID Regulations 2004 (SI 2004/2443), five-year terms; SPEC §0, §8"
+    reference = [
+        "Assumption based on the Local Government Act 2003 s.54(1): a 5-year term, the maximum of BID arrangements",
+        "/assumptions#community-improvement-districts-five-year-term",
+        "Local Government Act 2003 s.54(1)-(2), BID arrangements have effect for periods not exceeding 5 years",
+        "https://www.legislation.gov.uk/ukpga/2003/26/section/54",
+        "Assumption: a date that does not apply, or that cannot be computed, is no date (1970-01-01)",
+        "/assumptions#dates-and-no-date",
+    ]
 
     def formula_2020_09_24(place, period, parameters):
-        """The start date plus the term, whatever the ballot (SPEC §0), with the year's term.
+        """The start date plus the term, whatever the ballot, with the year's term.
 
-        Adding years follows SPEC §0 (29 February clamps to 28 February). No start date gives
-        no end date, and neither does a year in which the districts are not in force.
+        Adding years keeps the day of the month and clamps it to the month's last day (29 February
+        gives 28 February). No start date gives no end date, and neither does a year in which the
+        districts are not in force.
         """
         p = parameters(period).improvement_districts
         start = place("cid_start_date", period)
