@@ -1,4 +1,8 @@
-"""A Right to Serve claim decided within 60 days instead of 90 (SPEC §3, §9)."""
+"""A Right to Serve claim decided within 60 days instead of 90.
+
+The 90 days of the baseline are the model's assumption, not statute: Localism Act 2011 s.84 leaves
+the period to each relevant authority (see /assumptions#right-to-serve-decision-deadline).
+"""
 
 from kruger_rules.reforms import NamedReform
 

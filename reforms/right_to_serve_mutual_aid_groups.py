@@ -1,4 +1,7 @@
-"""Mutual aid groups as a new kind of relevant body for the Right to Serve (SPEC §3, §9).
+"""Mutual aid groups as a new kind of relevant body for the Right to Serve.
+
+Without this reform a mutual aid group is not a relevant body, under the law or under the proposal
+(see /assumptions#right-to-serve-mutual-aid-groups).
 
 A structural reform: it adds a route to `right_to_serve_relevant_body`, keeping every route of
 the system it reforms.
@@ -32,7 +35,13 @@ class RightToServeMutualAidGroups(NamedReform):
             entity = Organisation
             definition_period = YEAR
             label = "May claim the Right to Serve as a mutual aid group"
-            reference = "Reform right_to_serve_mutual_aid_groups; SPEC §3, §9"
+            reference = [
+                "Reform right_to_serve_mutual_aid_groups: mutual aid groups become relevant bodies from 2020-09-24",
+                "Assumption: a mutual aid group is a relevant body only under this reform",
+                "/assumptions#right-to-serve-mutual-aid-groups",
+                "Levelling Up Our Communities: proposals for a new social covenant (Danny Kruger MP, 2020-09-24)",
+                "https://www.gov.uk/government/publications/levelling-up-our-communities-proposals-for-a-new-social-covenant",
+            ]
 
             def formula_2020_09_24(organisation, period, parameters):
                 return organisation("organisation_type", period) == kinds.mutual_aid_group

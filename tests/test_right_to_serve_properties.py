@@ -1,4 +1,4 @@
-"""Properties of the Community Right to Serve (SPEC §3) over generated claims, and its example.
+"""Properties of the Community Right to Serve over generated claims, and its example.
 
 Each generated case is one simulation of several organisations, every one in a declared place,
 with every input of a claim given for the assessed year. The expected dates come from an oracle
@@ -37,7 +37,7 @@ STATUTORY_ORDER = [
 FACTS = [fact for _, fact in STATUTORY_ORDER if fact]
 PUBLIC_BODIES = {"local_authority", "fire_and_rescue_authority", "central_government_department", "nhs_body"}
 
-# SPEC §3: 30 and 90 days, then 3 and 18 months.
+# The model's assumed deadlines: 30 and 90 days, then 3 and 18 months.
 ACKNOWLEDGEMENT_DAYS, DECISION_DAYS, EARLIEST_MONTHS, LATEST_MONTHS = 30, 90, 3, 18
 
 OUTPUTS = [
@@ -59,7 +59,7 @@ def names(variable):
     return [item.name for item in baseline_system().variables[variable].possible_values]
 
 
-# The facts of SPEC §2 behind a social enterprise, drawn as one profile (one draw, not eight).
+# The facts of the social enterprise test behind a social enterprise, drawn as one profile (one draw, not eight).
 PROFILE_CHOICES = {
     "has_social_purpose": [False, True],
     "is_independent": [False, True],
@@ -122,7 +122,7 @@ def simulate(organisations, years):
 
 
 def add_months(day, months):
-    """SPEC §0: keep the day of the month, clamped to the target month's last day."""
+    """As the model adds months: keep the day of the month, clamped to the target month's last day."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -1,13 +1,16 @@
-"""Community Right to Serve (SPEC §3): who may claim, who must answer, for what, by when, and why not.
+"""Community Right to Serve: who may claim, who must answer, for what, by when, and why not.
 
 The law (the Community Right to Challenge, Localism Act 2011 ss.81-86, in force 2012-06-27) and
 the proposal (from 2020-09-24) share one code path: they differ only by dated parameters in
 parameters/right_to_serve. A yearly rule reads the parameters in force on 1 January, so the
 proposal first applies to 2021.
 
-Deadlines follow SPEC §0: days are added first, then months; adding months keeps the day of
-the month and clamps it to the last day of the target month (a decision due on 30 November
-plus 3 months gives 28 February, or 29 February in a leap year). See kruger_rules.dates.
+The deadlines (30 and 90 days, then 3 to 18 months) are the model's assumptions, not statute,
+under the law as under the proposal: Localism Act 2011 s.84 leaves these periods to each relevant
+authority. Days are added first, then months; adding months keeps the day of the month and
+clamps it to the last day of the target month (a decision due on 30 November plus 3 months gives
+28 February, or 29 February in a leap year). See kruger_rules.dates and the model's assumptions
+(docs/assumptions.md, served at /assumptions).
 """
 
 from datetime import date
@@ -23,7 +26,29 @@ from kruger_rules.entities import Organisation
 from kruger_rules.lookups import by_kind
 
 LOCALISM_ACT = "Localism Act 2011"
+SECTION_81 = "https://www.legislation.gov.uk/ukpga/2011/20/section/81"
+SECTION_83 = "https://www.legislation.gov.uk/ukpga/2011/20/section/83"
+SECTION_84 = "https://www.legislation.gov.uk/ukpga/2011/20/section/84"
 SCHEDULE = "SI 2012/1647 Schedule"
+SCHEDULE_PAGE = "https://www.legislation.gov.uk/uksi/2012/1647/schedule/made"
+FIRE_AND_RESCUE = [
+    "SI 2012/1647 reg 3: fire and rescue authorities",
+    "https://www.legislation.gov.uk/uksi/2012/1647/regulation/3/made",
+]
+EXCLUDED_SERVICES = [
+    "SI 2012/1313 reg 4 and Schedule 2: excluded services",
+    "https://www.legislation.gov.uk/uksi/2012/1313/schedule/2/made",
+]
+REPORT = [
+    "Levelling Up Our Communities: proposals for a new social covenant (Danny Kruger MP, 2020-09-24)",
+    "https://www.gov.uk/government/publications/levelling-up-our-communities-proposals-for-a-new-social-covenant",
+]
+NO_STATUTE = "the model's assumption, not statute, under the law as under the proposal"
+
+
+def ground(paragraph: int) -> list[str]:
+    """A ground for rejection: its paragraph of the Schedule, with the Schedule's address."""
+    return [f"{SCHEDULE} para {paragraph}", SCHEDULE_PAGE]
 
 
 # Inputs of a claim
@@ -51,7 +76,14 @@ class claim_service(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Service category of a Right to Serve claim"
-    reference = "SPEC §3, §10 (not_specified is out of scope)"
+    reference = [
+        f"{LOCALISM_ACT} s.81(4)-(5): a claim is made for a relevant service of the authority",
+        SECTION_81,
+        "Assumption: the service categories in scope of the Right to Serve",
+        "/assumptions#right-to-serve-services-in-scope",
+        "Assumption: a claim whose service is not specified is out of scope",
+        "/assumptions#defaults-make-nothing-eligible",
+    ]
 
 
 class ClaimAuthorityType(Enum):
@@ -69,7 +101,15 @@ class claim_authority_type(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Kind of authority a Right to Serve claim is made to"
-    reference = f"{LOCALISM_ACT} s.81(2); SI 2012/1647 reg 3; SPEC §3, §10"
+    reference = [
+        f"{LOCALISM_ACT} s.81(2): county, district and London borough councils",
+        SECTION_81,
+        *FIRE_AND_RESCUE,
+        "Assumption: central government departments and NHS bodies, bound under the proposal",
+        "/assumptions#right-to-serve-authorities-bound",
+        "Assumption: a claim to an authority not given is made to another public body, which is not bound",
+        "/assumptions#defaults-make-nothing-eligible",
+    ]
 
 
 class claim_submission_date(Variable):
@@ -78,7 +118,12 @@ class claim_submission_date(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Date the Right to Serve claim was submitted"
-    reference = f"{LOCALISM_ACT} s.81(1); SPEC §3, §10"
+    reference = [
+        f"{LOCALISM_ACT} s.81(1): an expression of interest submitted to the authority",
+        SECTION_81,
+        "Assumption: a date not given is no date, and so is every deadline computed from it",
+        "/assumptions#dates-and-no-date",
+    ]
 
 
 class member_count(Variable):
@@ -86,7 +131,7 @@ class member_count(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Members of the body (for an employee group, its members who are employees of the authority)"
-    reference = f"{LOCALISM_ACT} s.81(6)(d); SPEC §3, §10"
+    reference = [f"{LOCALISM_ACT} s.81(6)(d): two or more employees of the relevant authority", SECTION_81]
 
 
 class claim_information_inadequate(Variable):
@@ -94,7 +139,7 @@ class claim_information_inadequate(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "The claim's information is materially inadequate or inaccurate"
-    reference = f"{SCHEDULE} para 2; SPEC §3, §10"
+    reference = ground(2)
 
 
 class claimant_unsuitable(Variable):
@@ -102,7 +147,7 @@ class claimant_unsuitable(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "The body, a member of its consortium or a sub-contractor is not suitable to provide the service"
-    reference = f"{SCHEDULE} para 3; SPEC §3, §10"
+    reference = ground(3)
 
 
 class service_decision_to_stop(Variable):
@@ -110,7 +155,7 @@ class service_decision_to_stop(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "The authority has already decided in writing to stop providing the service"
-    reference = f"{SCHEDULE} para 4; SPEC §3, §10"
+    reference = ground(4)
 
 
 class service_nhs_integration_critical(Variable):
@@ -118,7 +163,7 @@ class service_nhs_integration_critical(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "The service is integrated with an NHS service and that integration is critical to its users' well-being"
-    reference = f"{SCHEDULE} para 5; SPEC §3, §10"
+    reference = ground(5)
 
 
 class service_in_procurement(Variable):
@@ -126,7 +171,7 @@ class service_in_procurement(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "The service is already the subject of a procurement exercise"
-    reference = f"{SCHEDULE} para 6; SPEC §3, §10"
+    reference = ground(6)
 
 
 class authority_in_negotiations(Variable):
@@ -134,7 +179,7 @@ class authority_in_negotiations(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "The authority is in written negotiations with a third party to provide the service"
-    reference = f"{SCHEDULE} para 7; SPEC §3, §10"
+    reference = ground(7)
 
 
 class employee_body_intention_published(Variable):
@@ -142,7 +187,7 @@ class employee_body_intention_published(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "The authority has published its intention to consider provision by a body its employees propose to set up"
-    reference = f"{SCHEDULE} para 8; SPEC §3, §10"
+    reference = ground(8)
 
 
 class claim_frivolous_or_vexatious(Variable):
@@ -150,7 +195,7 @@ class claim_frivolous_or_vexatious(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "The claim is frivolous or vexatious"
-    reference = f"{SCHEDULE} para 9; SPEC §3, §10"
+    reference = ground(9)
 
 
 class acceptance_would_breach_law(Variable):
@@ -158,7 +203,7 @@ class acceptance_would_breach_law(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Accepting the claim would likely contravene an enactment or rule of law, or breach a statutory duty"
-    reference = f"{SCHEDULE} para 10; SPEC §3, §10"
+    reference = ground(10)
 
 
 # Who may claim
@@ -169,7 +214,14 @@ class right_to_serve_relevant_by_kind(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "May claim the Right to Serve by its kind of body, with enough members"
-    reference = f"{LOCALISM_ACT} s.81(6)(b)-(d); SPEC §3"
+    reference = [
+        f"{LOCALISM_ACT} s.81(6)(b)-(d): a charitable body or trust, a parish council, "
+        "two or more employees of the authority",
+        SECTION_81,
+        "Assumption: community interest companies and community benefit societies, "
+        "relevant bodies by their kind under the proposal",
+        "/assumptions#right-to-serve-community-interest-companies-and-community-benefit-societies",
+    ]
 
     def formula(organisation, period, parameters):
         """A charity or parish council by its kind; an employee group when at least two of the authority's
@@ -185,9 +237,20 @@ class right_to_serve_voluntary_or_community_body(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Is a voluntary or community body: a kind that may claim when not for profit, and not for profit"
-    reference = f"{LOCALISM_ACT} s.81(6)(a), s.81(7); SPEC §3"
+    reference = [
+        f"{LOCALISM_ACT} s.81(6)(a): a voluntary or community body",
+        SECTION_81,
+        f"{LOCALISM_ACT} s.81(7): a voluntary body is a body, other than a public or local authority, "
+        "whose activities are not carried on for profit",
+        SECTION_81,
+        "Assumption (the model's reading): five kinds of body are voluntary or community bodies when not for profit",
+        "/assumptions#right-to-serve-voluntary-or-community-bodies",
+    ]
 
     def formula(organisation, period, parameters):
+        """A kind the model reads as a voluntary or community body, when its activities are not carried on
+        for profit. Section 81(7) sets that condition for a voluntary body; applying it to all five kinds,
+        community bodies included, is the model's reading."""
         p = parameters(period).right_to_serve.relevant_body
         kind = organisation("organisation_type", period)
         return by_kind(p.when_not_for_profit, kind) & organisation("is_not_for_profit", period)
@@ -198,11 +261,18 @@ class right_to_serve_relevant_as_social_enterprise(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "May claim the Right to Serve as a social enterprise"
-    reference = "Levelling Up Our Communities (2020), Community Right to Serve; SPEC §2, §3"
+    reference = [
+        "Assumption: under the proposal every social enterprise is a relevant body, whatever its kind",
+        "/assumptions#right-to-serve-social-enterprises-as-relevant-bodies",
+        "Assumption: a mutual aid group is a relevant body only under a reform",
+        "/assumptions#right-to-serve-mutual-aid-groups",
+        *REPORT,
+    ]
 
     def formula(organisation, period, parameters):
-        """Under the proposal every social enterprise of SPEC §2 may claim, whatever its kind (an organisation
-        of unknown kind included), except a mutual aid group: SPEC §3 keeps that to a reform."""
+        """Under the proposal every social enterprise (is_social_enterprise) may claim, whatever its kind (an
+        organisation of unknown kind included), except a mutual aid group, which only a reform makes a
+        relevant body, and a public body."""
         p = parameters(period).right_to_serve.relevant_body
         kind = organisation("organisation_type", period)
         open_to_kind = p.social_enterprises & by_kind(p.social_enterprise_kinds, kind)
@@ -214,10 +284,20 @@ class right_to_serve_relevant_body(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Is a relevant body, which may make a Right to Serve claim"
-    reference = f"{LOCALISM_ACT} s.81(6)-(7); Levelling Up Our Communities (2020); SPEC §3"
+    reference = [
+        f"{LOCALISM_ACT} s.81(6): who is a relevant body",
+        SECTION_81,
+        f"{LOCALISM_ACT} s.81(7): a voluntary body is a body other than a public or local authority",
+        SECTION_81,
+        "Assumption: the routes the proposal adds (social enterprises, community interest companies, "
+        "community benefit societies)",
+        "/assumptions#right-to-serve-social-enterprises-as-relevant-bodies",
+        *REPORT,
+    ]
 
     def formula(organisation, period, parameters):
-        """A public body is never a relevant body, whichever parameter a reform changes."""
+        """A public body is never a relevant body, whichever parameter a reform changes (the model extends to
+        every route the exclusion of public and local authorities that s.81(7) makes for a voluntary body)."""
         route = (
             organisation("right_to_serve_relevant_by_kind", period)
             | organisation("right_to_serve_voluntary_or_community_body", period)
@@ -234,7 +314,14 @@ class right_to_serve_authority_bound(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "The authority the claim is made to must respond to it"
-    reference = f"{LOCALISM_ACT} s.81(2); SI 2012/1647 reg 3; Levelling Up Our Communities (2020); SPEC §3"
+    reference = [
+        f"{LOCALISM_ACT} s.81(2): county, district and London borough councils",
+        SECTION_81,
+        *FIRE_AND_RESCUE,
+        "Assumption: central government departments and NHS bodies, bound under the proposal from 2020-09-24",
+        "/assumptions#right-to-serve-authorities-bound",
+        *REPORT,
+    ]
 
     def formula(organisation, period, parameters):
         bound = parameters(period).right_to_serve.bound_authority
@@ -246,7 +333,13 @@ class right_to_serve_service_in_scope(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "The service claimed is one a claim may be made for"
-    reference = f"{LOCALISM_ACT} s.81(5); SI 2012/1313 Schedule 2; SPEC §3"
+    reference = [
+        f"{LOCALISM_ACT} s.81(5): relevant services, except those excluded by regulations",
+        SECTION_81,
+        *EXCLUDED_SERVICES,
+        "Assumption: the service categories in scope (policing and acute healthcare are not)",
+        "/assumptions#right-to-serve-services-in-scope",
+    ]
 
     def formula(organisation, period, parameters):
         in_scope = parameters(period).right_to_serve.service_in_scope
@@ -258,7 +351,11 @@ class right_to_serve_eligible(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "The Right to Serve claim is eligible: a relevant body, a bound authority, a service in scope"
-    reference = f"{LOCALISM_ACT} s.81; SPEC §3"
+    reference = [
+        f"{LOCALISM_ACT} s.81: a relevant body's expression of interest to a relevant authority for a relevant service",
+        SECTION_81,
+        *REPORT,
+    ]
 
     def formula(organisation, period, parameters):
         return (
@@ -276,10 +373,22 @@ class right_to_serve_acknowledgement_due(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Date by which the authority must acknowledge the claim"
-    reference = f"Assumption based on {LOCALISM_ACT} s.84 practice (30 days); SPEC §0, §3"
+    reference = [
+        f"Assumption, {NO_STATUTE}: acknowledgement 30 days after submission, "
+        "based on Community Right to Challenge practice",
+        "/assumptions#right-to-serve-acknowledgement-deadline",
+        f"{LOCALISM_ACT} s.84: each relevant authority specifies the period within which it notifies its decision",
+        SECTION_84,
+    ]
 
     def formula(organisation, period, parameters):
-        """Computed from the submission date whatever the claim's eligibility (SPEC §0)."""
+        """The submission date plus right_to_serve.acknowledgement_days, whatever the claim's eligibility.
+
+        The 30 days are the model's assumption, not statute, under the law as under the proposal (the
+        named reform current_law keeps them): Localism Act 2011 s.84 leaves the period to each relevant
+        authority. They follow the Community Right to Challenge practice of notifying the body within 30
+        days (My Community guidance). See /assumptions#right-to-serve-acknowledgement-deadline.
+        """
         p = parameters(period).right_to_serve
         return add_days(organisation("claim_submission_date", period), p.acknowledgement_days)
 
@@ -289,10 +398,21 @@ class right_to_serve_decision_due(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Date by which the authority must accept or reject the claim"
-    reference = "Assumption, no UK anchor (90 days); SPEC §0, §3"
+    reference = [
+        f"Assumption, {NO_STATUTE}: decision 90 days after submission, with no UK anchor",
+        "/assumptions#right-to-serve-decision-deadline",
+        f"{LOCALISM_ACT} s.84: each relevant authority specifies the period within which it notifies its decision",
+        SECTION_84,
+    ]
 
     def formula(organisation, period, parameters):
-        """Computed from the submission date whatever the claim's eligibility (SPEC §0)."""
+        """The submission date plus right_to_serve.decision_days, whatever the claim's eligibility.
+
+        The 90 days (60 under the reform right_to_serve_60_days) are the model's assumption, not statute,
+        under the law as under the proposal (the named reform current_law keeps them): Localism Act 2011
+        s.84 leaves the period to each relevant authority. No UK figure anchors them; the report asks
+        public bodies to respond "reasonably and quickly". See /assumptions#right-to-serve-decision-deadline.
+        """
         p = parameters(period).right_to_serve
         return add_days(organisation("claim_submission_date", period), p.decision_days)
 
@@ -302,10 +422,25 @@ class right_to_serve_procurement_earliest_start(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Earliest date the procurement exercise for an accepted claim may start"
-    reference = f"Assumption based on a council's policy under {LOCALISM_ACT} ss.83-84 (3 months); SPEC §0, §3"
+    reference = [
+        f"Assumption, {NO_STATUTE}: procurement to start at the earliest 3 months after the decision due date, "
+        "based on Warwickshire County Council's policy",
+        "/assumptions#right-to-serve-procurement-window",
+        f"{LOCALISM_ACT} s.84: each relevant authority specifies the minimum and maximum periods "
+        "before a procurement exercise starts",
+        SECTION_84,
+    ]
 
     def formula(organisation, period, parameters):
-        """The decision due date plus whole months, the day clamped to the month's end (SPEC §0)."""
+        """The decision due date plus right_to_serve.procurement_window.earliest_start_months whole months, the day
+        clamped to the month's end (/assumptions#dates-and-no-date).
+
+        The 3 months are the model's assumption, not statute, under the law as under the proposal (the
+        named reform current_law keeps them): Localism Act 2011 s.84 leaves the minimum period between
+        acceptance and the start of a procurement exercise to each relevant authority. They follow
+        Warwickshire County Council's published Community Right to Challenge policy (procurement to start
+        3 to 18 months after the decision). See /assumptions#right-to-serve-procurement-window.
+        """
         p = parameters(period).right_to_serve.procurement_window
         return add_months(organisation("right_to_serve_decision_due", period), p.earliest_start_months)
 
@@ -315,10 +450,25 @@ class right_to_serve_procurement_latest_start(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Latest date the procurement exercise for an accepted claim may start"
-    reference = f"Assumption based on a council's policy under {LOCALISM_ACT} ss.83-84 (18 months); SPEC §0, §3"
+    reference = [
+        f"Assumption, {NO_STATUTE}: procurement to start at the latest 18 months after the decision due date, "
+        "based on Warwickshire County Council's policy",
+        "/assumptions#right-to-serve-procurement-window",
+        f"{LOCALISM_ACT} s.84: each relevant authority specifies the minimum and maximum periods "
+        "before a procurement exercise starts",
+        SECTION_84,
+    ]
 
     def formula(organisation, period, parameters):
-        """The decision due date plus whole months, the day clamped to the month's end (SPEC §0)."""
+        """The decision due date plus right_to_serve.procurement_window.latest_start_months whole months, the day
+        clamped to the month's end (/assumptions#dates-and-no-date).
+
+        The 18 months are the model's assumption, not statute, under the law as under the proposal (the
+        named reform current_law keeps them): Localism Act 2011 s.84 leaves the maximum period between
+        acceptance and the start of a procurement exercise to each relevant authority. They follow
+        Warwickshire County Council's published Community Right to Challenge policy (procurement to start
+        3 to 18 months after the decision). See /assumptions#right-to-serve-procurement-window.
+        """
         p = parameters(period).right_to_serve.procurement_window
         return add_months(organisation("right_to_serve_decision_due", period), p.latest_start_months)
 
@@ -361,7 +511,14 @@ class right_to_serve_rejection_ground(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "First ground, in statutory order, on which the authority may reject the claim"
-    reference = f"{SCHEDULE} (ten grounds); {LOCALISM_ACT} s.83; SPEC §3"
+    reference = [
+        f"{SCHEDULE}: the ten grounds for rejection",
+        SCHEDULE_PAGE,
+        f"{LOCALISM_ACT} s.83: the authority accepts or rejects the expression of interest",
+        SECTION_83,
+        "Assumption: ground 1 read as the claim not being eligible; the first ground that holds is reported",
+        "/assumptions#right-to-serve-grounds-for-rejection",
+    ]
 
     def formula(organisation, period, parameters):
         """Ground 1 (non-compliance) is read as the claim not being eligible; grounds 2 to 10 are the
@@ -379,7 +536,14 @@ class right_to_serve_must_accept(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "The authority must accept the claim and run a procurement exercise"
-    reference = f"{LOCALISM_ACT} s.83; {SCHEDULE}; SPEC §3"
+    reference = [
+        f"{LOCALISM_ACT} s.83: an accepted expression of interest is followed by a procurement exercise",
+        SECTION_83,
+        f"{SCHEDULE}: the ten grounds for rejection",
+        SCHEDULE_PAGE,
+        "Assumption: an eligible claim with no ground for rejection must be accepted",
+        "/assumptions#right-to-serve-grounds-for-rejection",
+    ]
 
     def formula(organisation, period, parameters):
         no_ground = organisation("right_to_serve_rejection_ground", period) == RightToServeRejectionGround.none
