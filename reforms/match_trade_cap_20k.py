@@ -1,4 +1,7 @@
-"""MatchTrade with a £20,000 cap, the highest cap in use in Match Trading schemes (SPEC §4, §9)."""
+"""MatchTrade with a £20,000 cap, the highest cap in use in Match Trading schemes.
+
+The baseline cap: /assumptions#matchtrade-yearly-cap.
+"""
 
 from kruger_rules.reforms import NamedReform
 

@@ -1,4 +1,7 @@
-"""MatchTrade on the Match Trading model: it matches growth in trading income (SPEC §4, §9)."""
+"""MatchTrade on the Match Trading model: it matches growth in trading income.
+
+The two bases: /assumptions#matchtrade-trading-income-or-its-growth.
+"""
 
 from kruger_rules.reforms import NamedReform
 

@@ -1,4 +1,4 @@
-"""Properties of the Levelling Up Communities Fund (SPEC §5) over generated places."""
+"""Properties of the Levelling Up Communities Fund over generated places."""
 
 import numpy
 import pytest
@@ -8,7 +8,7 @@ from openfisca_core.simulation_builder import SimulationBuilder
 
 from kruger_rules.reforms import reformed_system
 
-FIRST_YEAR_IN_FORCE = 2021  # rules dated 2020-09-24 apply from the next 1 January (SPEC §0)
+FIRST_YEAR_IN_FORCE = 2021  # rules dated 2020-09-24 apply from the next 1 January (/assumptions#proposals-in-force-from-publication)
 
 years = st.integers(2016, 2030)
 deciles = st.one_of(st.just(1), st.integers(1, 10))

@@ -1,4 +1,7 @@
-"""Left-behind places: the worst tenth on both deprivation and community need (SPEC §5)."""
+"""Left-behind places: the worst tenth on both deprivation and community need (Local Trust and OCSI, 2019).
+
+See /assumptions#left-behind-places-the-worst-tenth-on-both-indices.
+"""
 
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
@@ -11,7 +14,14 @@ class place_is_left_behind(Variable):
     entity = Place
     definition_period = YEAR
     label = "The place is left behind"
-    reference = "Local Trust and OCSI (2019): worst 10 % on both IMD 2019 and the Community Needs Index; SPEC §5"
+    reference = [
+        "Assumption based on Local Trust and OCSI (2019): a left-behind place is in the worst 10 % on both the IMD 2019 and the Community Needs Index",
+        "/assumptions#left-behind-places-the-worst-tenth-on-both-indices",
+        "Local Trust and OCSI (2019), Left behind? Understanding communities on the edge",
+        "https://ocsi.uk/left-behind-areas/",
+        "English Indices of Deprivation 2019",
+        "https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019",
+    ]
 
     def formula(place, period, parameters):
         p = parameters(period).left_behind
@@ -25,7 +35,10 @@ class organisation_in_left_behind_place(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "The organisation is based in a left-behind place"
-    reference = "SPEC §4, §5"
+    reference = [
+        "Assumption: an organisation takes the facts of the place it is declared in",
+        "/assumptions#places-and-their-facts",
+    ]
 
     def formula(organisation, period, parameters):
         return organisation.place("place_is_left_behind", period)

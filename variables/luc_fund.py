@@ -1,4 +1,4 @@
-"""Levelling Up Communities (LUC) Fund: an endowment for left-behind places (SPEC §5).
+"""Levelling Up Communities (LUC) Fund: the report's endowment for left-behind places.
 
 A place is funded when it is left behind and has a neighbourhood's population; an organisation
 may apply for its place's award when it is community-led, asset locked and of an allowed legal
@@ -20,7 +20,10 @@ class governing_body_resident_share(Variable):
     definition_period = YEAR
     label = "Share of the governing body living in the organisation's place"
     unit = "/1"
-    reference = "SPEC §5, §10"
+    reference = [
+        "Assumption: community-led means at least half of the governing body live in the place",
+        "/assumptions#luc-fund-community-led-applicants",
+    ]
 
 
 class luc_fund_in_force(Variable):
@@ -28,7 +31,12 @@ class luc_fund_in_force(Variable):
     entity = Place
     definition_period = YEAR
     label = "The Levelling Up Communities Fund is in force"
-    reference = "Levelling Up Our Communities (2020), £2bn Levelling Up Communities Fund; SPEC §0, §5"
+    reference = [
+        "Levelling Up Our Communities: proposals for a new social covenant (Danny Kruger MP, 2020-09-24), £2bn Levelling Up Communities Fund",
+        "https://www.gov.uk/government/publications/levelling-up-our-communities-proposals-for-a-new-social-covenant",
+        "Assumption: the report's proposals are in force in the model from its publication, 2020-09-24",
+        "/assumptions#proposals-in-force-from-publication",
+    ]
 
     def formula(place, period, parameters):
         return place.filled_array(parameters(period).luc_fund.in_force)
@@ -39,7 +47,12 @@ class luc_fund_population_in_range(Variable):
     entity = Place
     definition_period = YEAR
     label = "The place has a neighbourhood's population for the LUC Fund (both ends included)"
-    reference = "Assumption based on the Community Wealth Fund (2025), 5,000 to 15,000 residents; SPEC §5"
+    reference = [
+        "Assumption based on the Community Wealth Fund (2025), neighbourhoods of 5,000 to 15,000 residents",
+        "/assumptions#luc-fund-neighbourhoods-of-5000-to-15000-residents",
+        "Community Wealth Fund: government response (2025)",
+        "https://www.gov.uk/government/consultations/technical-consultation-on-a-community-wealth-fund-in-england/outcome/government-response-to-the-technical-consultation-on-the-design-of-a-community-wealth-fund-in-england",
+    ]
 
     def formula_2020_09_24(place, period, parameters):
         p = parameters(period).luc_fund
@@ -52,7 +65,12 @@ class luc_fund_place_eligible(Variable):
     entity = Place
     definition_period = YEAR
     label = "The place is eligible for a Levelling Up Communities Fund award"
-    reference = "Levelling Up Our Communities (2020): community-led transformation in left-behind areas; SPEC §5"
+    reference = [
+        "Levelling Up Our Communities: proposals for a new social covenant (Danny Kruger MP, 2020-09-24): community-led transformation in left-behind areas",
+        "https://www.gov.uk/government/publications/levelling-up-our-communities-proposals-for-a-new-social-covenant",
+        "Assumption: a left-behind place of 5,000 to 15,000 residents",
+        "/assumptions#left-behind-places-and-the-levelling-up-communities-fund",
+    ]
 
     def formula_2020_09_24(place, period, parameters):
         return (
@@ -68,7 +86,12 @@ class luc_fund_place_award(Variable):
     definition_period = YEAR
     label = "Levelling Up Communities Fund award to the place, in total over the award horizon (10 years)"
     unit = "currency-GBP"
-    reference = "Assumption based on the Community Wealth Fund (2025), £1m-£2.5m per neighbourhood over about 10 years; SPEC §5"
+    reference = [
+        "Assumption based on the Community Wealth Fund (2025): £170 per resident, within £1m to £2.5m per neighbourhood, over 10 years",
+        "/assumptions#luc-fund-award-per-resident",
+        "Community Wealth Fund: government response (2025), £1m to £2.5m per neighbourhood over about 10 years",
+        "https://www.gov.uk/government/consultations/technical-consultation-on-a-community-wealth-fund-in-england/outcome/government-response-to-the-technical-consultation-on-the-design-of-a-community-wealth-fund-in-england",
+    ]
 
     def formula_2020_09_24(place, period, parameters):
         """Population times the award per resident, kept within the smallest and largest award.
@@ -88,7 +111,10 @@ class luc_fund_place_yearly_award(Variable):
     definition_period = YEAR
     label = "Levelling Up Communities Fund award to the place, a year (the award spread evenly over the horizon)"
     unit = "currency-GBP"
-    reference = "SPEC §5"
+    reference = [
+        "Assumption: a place's award spread evenly over the 10-year horizon",
+        "/assumptions#luc-fund-ten-year-award-horizon",
+    ]
 
     def formula_2020_09_24(place, period, parameters):
         """An even spread over the horizon: the Fund's yearly draw, to compare with the money available a year."""
@@ -101,7 +127,12 @@ class luc_fund_money_available_a_year(Variable):
     definition_period = YEAR
     label = "Money the Levelling Up Communities Fund has to spend in a year, nationally (the same in every place: read once, never sum)"
     unit = "currency-GBP"
-    reference = "Levelling Up Our Communities (2020), £2bn endowment; drawdown rate an assumption; SPEC §5"
+    reference = [
+        "Levelling Up Our Communities: proposals for a new social covenant (Danny Kruger MP, 2020-09-24), £2bn endowment",
+        "https://www.gov.uk/government/publications/levelling-up-our-communities-proposals-for-a-new-social-covenant",
+        "Assumption: a yearly drawdown of 4 % of the endowment",
+        "/assumptions#luc-fund-yearly-drawdown-of-the-endowment",
+    ]
 
     def formula_2020_09_24(place, period, parameters):
         """The endowment times the drawdown rate, for population runs to set against the awards' yearly draw.
@@ -118,7 +149,10 @@ class luc_fund_applicant_in_eligible_place(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "The organisation is based in a place eligible for the LUC Fund"
-    reference = "SPEC §5"
+    reference = [
+        "Assumption: an organisation applies for the award of its own place",
+        "/assumptions#left-behind-places-and-the-levelling-up-communities-fund",
+    ]
 
     def formula(organisation, period, parameters):
         return organisation.place("luc_fund_place_eligible", period)
@@ -129,7 +163,10 @@ class luc_fund_community_led(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Community-led: enough of its governing body live in its place"
-    reference = "Assumption (a resident share of at least 50 %); SPEC §5"
+    reference = [
+        "Assumption: community-led means at least half of the governing body live in the place",
+        "/assumptions#luc-fund-community-led-applicants",
+    ]
 
     def formula_2020_09_24(organisation, period, parameters):
         minimum = float32(parameters(period).luc_fund.min_governing_body_resident_share)
@@ -141,7 +178,12 @@ class luc_fund_legal_form_allowed(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Has a legal form that may apply to the LUC Fund"
-    reference = "SPEC §5: a charity, CIC, community benefit society, parish council, or a not-for-profit company limited by guarantee"
+    reference = [
+        "Assumption: a charity, CIC, community benefit society or parish council, or a company limited by guarantee that is not for profit",
+        "/assumptions#luc-fund-legal-forms-that-may-apply",
+        "Localism Act 2011 s.81(7): a voluntary body is a body, other than a public or local authority, whose activities are not carried on for profit",
+        "https://www.legislation.gov.uk/ukpga/2011/20/section/81",
+    ]
 
     def formula_2020_09_24(organisation, period, parameters):
         p = parameters(period).luc_fund
@@ -155,7 +197,12 @@ class luc_fund_applicant_eligible(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "May apply to the Levelling Up Communities Fund for its place's award"
-    reference = "Levelling Up Our Communities (2020): community-led, community-owned transformation; SPEC §5"
+    reference = [
+        "Levelling Up Our Communities: proposals for a new social covenant (Danny Kruger MP, 2020-09-24): community-led, community-owned transformation",
+        "https://www.gov.uk/government/publications/levelling-up-our-communities-proposals-for-a-new-social-covenant",
+        "Assumption: an applicant in an eligible place, community-led, asset locked and of an allowed legal form",
+        "/assumptions#left-behind-places-and-the-levelling-up-communities-fund",
+    ]
 
     def formula_2020_09_24(organisation, period, parameters):
         """In force only through the place: a place is never eligible while the Fund is not in force."""

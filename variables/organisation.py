@@ -1,4 +1,5 @@
-"""Facts about an organisation shared by several schemes, and the kinds of body of SPEC §0."""
+"""Facts about an organisation shared by several schemes, and the kinds of body the model groups them into
+(/assumptions#kinds-of-body)."""
 
 from openfisca_core.indexed_enums import Enum
 from openfisca_core.periods import YEAR
@@ -35,7 +36,10 @@ class organisation_type(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Legal form or kind of body"
-    reference = "SPEC §1, §10"
+    reference = [
+        "Assumption: the organisation types the model knows, and the kinds of body it groups them into",
+        "/assumptions#kinds-of-body",
+    ]
 
 
 class has_social_purpose(Variable):
@@ -43,7 +47,10 @@ class has_social_purpose(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Has a primary social or environmental purpose"
-    reference = "Social Enterprise Mark criterion A; SPEC §2"
+    reference = [
+        "Social Enterprise Mark criterion A: social and/or environmental objectives",
+        "http://www.socialenterprisemark.org.uk/faq/",
+    ]
 
 
 class is_independent(Variable):
@@ -51,7 +58,10 @@ class is_independent(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Has its own constitution and governing body"
-    reference = "Social Enterprise Mark criterion B; SPEC §2"
+    reference = [
+        "Social Enterprise Mark criterion B: its own constitution and governing body",
+        "http://www.socialenterprisemark.org.uk/faq/",
+    ]
 
 
 class has_asset_lock(Variable):
@@ -59,7 +69,10 @@ class has_asset_lock(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Its constitution locks its assets to its purpose"
-    reference = "Social Enterprise Mark criterion E; SPEC §2"
+    reference = [
+        "Social Enterprise Mark criterion E: on dissolution, remaining assets go to social or environmental purposes",
+        "http://www.socialenterprisemark.org.uk/faq/",
+    ]
 
 
 class is_not_for_profit(Variable):
@@ -67,12 +80,15 @@ class is_not_for_profit(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Does not carry on its activities for profit"
-    reference = "Localism Act 2011 s.81(7); SPEC §2, §3"
+    reference = [
+        "Localism Act 2011 s.81(7): a voluntary body is a body, other than a public or local authority, whose activities are not carried on for profit",
+        "https://www.legislation.gov.uk/ukpga/2011/20/section/81",
+    ]
 
 
 UNKNOWN_AGE_MONTHS = 1200
 """An age not given counts as a century: long established, so no default makes a body a start-up
-or excuses its accounts (SPEC §0: defaults make nothing eligible)."""
+or excuses its accounts (/assumptions#defaults-make-nothing-eligible)."""
 
 
 class months_since_established(Variable):
@@ -82,7 +98,10 @@ class months_since_established(Variable):
     definition_period = YEAR
     label = "Months since the body was established, at the start of the year (not given: long established)"
     unit = "month"
-    reference = "SPEC §0 (defaults make nothing eligible), §10"
+    reference = [
+        "Assumption: an age not given counts as 1,200 months, a long-established body",
+        "/assumptions#defaults-make-nothing-eligible",
+    ]
 
 
 class months_trading(Variable):
@@ -91,7 +110,10 @@ class months_trading(Variable):
     definition_period = YEAR
     label = "Months since the body began trading, at the start of the year"
     unit = "month"
-    reference = "SPEC §10"
+    reference = [
+        "Assumption: MatchTrade asks for at least one year of trading",
+        "/assumptions#matchtrade-one-year-trading",
+    ]
 
 
 class total_income(Variable):
@@ -100,7 +122,12 @@ class total_income(Variable):
     definition_period = YEAR
     label = "Total income in the last financial year ending in the period"
     unit = "currency-GBP"
-    reference = "SPEC §10"
+    reference = [
+        "Assumption: MatchTrade asks for a total income of at least £15,000 in the last financial year",
+        "/assumptions#matchtrade-minimum-total-income",
+        "Social Enterprise Mark criterion C: income from trading as a share of all income",
+        "http://www.socialenterprisemark.org.uk/faq/",
+    ]
 
 
 class trading_income(Variable):
@@ -109,7 +136,12 @@ class trading_income(Variable):
     definition_period = YEAR
     label = "Income from trading in the last financial year ending in the period"
     unit = "currency-GBP"
-    reference = "SPEC §10"
+    reference = [
+        "Social Enterprise Mark criterion C: income from trading as a share of all income",
+        "http://www.socialenterprisemark.org.uk/faq/",
+        "Assumption: MatchTrade matches the year's trading income, or its growth",
+        "/assumptions#matchtrade-trading-income-or-its-growth",
+    ]
 
 
 class profit_share_to_purpose(Variable):
@@ -118,7 +150,10 @@ class profit_share_to_purpose(Variable):
     definition_period = YEAR
     label = "Share of profits applied to the social or environmental purpose"
     unit = "/1"
-    reference = "SPEC §2, §10"
+    reference = [
+        "Social Enterprise Mark criterion D: at least 50 % of profits applied to social or environmental purposes",
+        "http://www.socialenterprisemark.org.uk/faq/",
+    ]
 
 
 class is_public_body(Variable):
@@ -126,7 +161,12 @@ class is_public_body(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Is a public body"
-    reference = "SPEC §0: a local authority, fire and rescue authority, central government department or NHS body"
+    reference = [
+        "Assumption: a public body is a local authority, fire and rescue authority, central government department or NHS body (a parish or town council is a community body)",
+        "/assumptions#kinds-of-body",
+        "Localism Act 2011 s.81(7): a voluntary body is a body, other than a public or local authority, whose activities are not carried on for profit",
+        "https://www.legislation.gov.uk/ukpga/2011/20/section/81",
+    ]
 
     def formula(organisation, period, parameters):
         return by_kind(parameters(period).organisation.public_body, organisation("organisation_type", period))
@@ -137,7 +177,14 @@ class is_charity(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Is a charity"
-    reference = "SPEC §0: a registered charity, charitable incorporated organisation or charitable trust"
+    reference = [
+        "Assumption: a charity is a registered charity, a charitable incorporated organisation or a charitable trust",
+        "/assumptions#kinds-of-body",
+        "Charities Act 2011 s.1 (meaning of charity)",
+        "https://www.legislation.gov.uk/ukpga/2011/25/section/1",
+        "Charities Act 2011 Part 11 (charitable incorporated organisations)",
+        "https://www.legislation.gov.uk/ukpga/2011/25/part/11",
+    ]
 
     def formula(organisation, period, parameters):
         return by_kind(parameters(period).organisation.charity, organisation("organisation_type", period))
@@ -148,7 +195,16 @@ class is_asset_locked(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Its assets are locked to its purpose, by its constitution or by law"
-    reference = "SPEC §0, §2: a CIC always has an asset lock, whatever the inputs say"
+    reference = [
+        "Companies (Audit, Investigations and Community Enterprise) Act 2004 s.30 (cap on distributions and interest, part of a CIC's asset lock)",
+        "https://www.legislation.gov.uk/ukpga/2004/27/section/30",
+        "Community Interest Company Regulations 2005 (SI 2005/1788) Part 6 (distributions and the asset lock)",
+        "https://www.legislation.gov.uk/uksi/2005/1788/contents/made",
+        "Assumption: a community interest company always has an asset lock, whatever the inputs say",
+        "/assumptions#community-interest-companies-asset-lock-and-social-purpose-by-law",
+        "Social Enterprise Mark criterion E: an asset lock",
+        "http://www.socialenterprisemark.org.uk/faq/",
+    ]
 
     def formula(organisation, period, parameters):
         by_law = by_kind(parameters(period).organisation.asset_lock_by_law, organisation("organisation_type", period))
@@ -160,7 +216,14 @@ class pursues_social_purpose(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "Has a primary social or environmental purpose, in fact or by law"
-    reference = "SPEC §0, §2: a CIC always has a social purpose, whatever the inputs say"
+    reference = [
+        "Companies (Audit, Investigations and Community Enterprise) Act 2004 s.35 (the community interest test)",
+        "https://www.legislation.gov.uk/ukpga/2004/27/section/35",
+        "Assumption: a community interest company always has a social purpose, whatever the inputs say",
+        "/assumptions#community-interest-companies-asset-lock-and-social-purpose-by-law",
+        "Social Enterprise Mark criterion A: social and/or environmental objectives",
+        "http://www.socialenterprisemark.org.uk/faq/",
+    ]
 
     def formula(organisation, period, parameters):
         by_law = by_kind(parameters(period).organisation.social_purpose_by_law, organisation("organisation_type", period))

@@ -1,4 +1,4 @@
-"""Facts about a place (a ward-sized neighbourhood), SPEC §1 and §10."""
+"""Facts about a place, a ward-sized neighbourhood (/assumptions#places-and-their-facts)."""
 
 from openfisca_core.indexed_enums import Enum
 from openfisca_core.periods import YEAR
@@ -29,7 +29,12 @@ class imd_decile(Variable):
     entity = Place
     definition_period = YEAR
     label = "Index of Multiple Deprivation decile (1 = the most deprived tenth)"
-    reference = "English Indices of Deprivation 2019; SPEC §1, §5 (unknown counts as 10)"
+    reference = [
+        "English Indices of Deprivation 2019: Index of Multiple Deprivation deciles",
+        "https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019",
+        "Assumption: a decile not given counts as 10",
+        "/assumptions#left-behind-places-unknown-deciles-count-as-10",
+    ]
 
 
 class cni_decile(Variable):
@@ -38,7 +43,12 @@ class cni_decile(Variable):
     entity = Place
     definition_period = YEAR
     label = "Community Needs Index decile (1 = the tenth most in need)"
-    reference = "OCSI for Local Trust, Community Needs Index 2019; SPEC §1, §5 (unknown counts as 10)"
+    reference = [
+        "Local Trust and OCSI (2019), Community Needs Index",
+        "https://ocsi.uk/left-behind-areas/",
+        "Assumption: a decile not given counts as 10",
+        "/assumptions#left-behind-places-unknown-deciles-count-as-10",
+    ]
 
 
 class population(Variable):
@@ -47,7 +57,10 @@ class population(Variable):
     definition_period = YEAR
     label = "Resident population"
     unit = "person"
-    reference = "SPEC §1, §5"
+    reference = [
+        "Assumption: a place is a ward-sized neighbourhood; its resident population decides the LUC Fund's neighbourhood band and award",
+        "/assumptions#places-and-their-facts",
+    ]
 
 
 class region(Variable):
@@ -57,4 +70,7 @@ class region(Variable):
     entity = Place
     definition_period = YEAR
     label = "Region"
-    reference = "SPEC §10"
+    reference = [
+        "Assumption: the region describes a place and decides no rule",
+        "/assumptions#places-and-their-facts",
+    ]
