@@ -1,4 +1,4 @@
-"""The inputs that can change each output of SPEC §10, found by reading the formulas."""
+"""The inputs that can change each public output, found by reading the formulas."""
 
 import pytest
 
