@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from kruger_rules.system import ROOT
+from kruger_rules.system import DOCS_DIR
 
-ASSUMPTIONS_DOCUMENT = ROOT / "docs" / "assumptions.md"
+ASSUMPTIONS_DOCUMENT = DOCS_DIR / "assumptions.md"
 ASSUMPTIONS_ROUTE = "/assumptions"
 OFFICIAL_HOSTS = ("www.legislation.gov.uk", "legislation.gov.uk", "www.gov.uk")
 

@@ -37,9 +37,8 @@ from openfisca_core.reforms import Reform
 
 from kruger_rules.coverage import LAST_YEAR
 from kruger_rules.errors import KrugerError, did_you_mean, json_path
-from kruger_rules.system import ROOT, shared_system
+from kruger_rules.system import REFORMS_DIR, shared_system
 
-REFORMS_DIR = ROOT / "reforms"
 DEFAULT_CACHE_SIZE = 64
 CACHE_SIZE_VARIABLE = "KRUGER_REFORM_CACHE_SIZE"
 FIRST_DATE_YEAR = 1900

@@ -12,6 +12,8 @@ from kruger_rules.entities import entities
 ROOT = Path(__file__).resolve().parent.parent
 PARAMETERS_DIR = ROOT / "parameters"
 VARIABLES_DIR = ROOT / "variables"
+REFORMS_DIR = ROOT / "reforms"
+DOCS_DIR = ROOT / "docs"
 RULE_DIRS = (PARAMETERS_DIR, VARIABLES_DIR)
 
 
