@@ -20,10 +20,10 @@ import textwrap
 from dataclasses import dataclass
 from types import FunctionType
 
-from openfisca_core.parameters import Parameter, ParameterNode
 from openfisca_core.variables import Variable
 
 from kruger_rules.errors import KrugerError, did_you_mean
+from kruger_rules.parameter_tree import deepest_name
 
 MAX_ALIAS_DEPTH = 8
 
@@ -196,23 +196,8 @@ def direct_reads(system, name: str, period=None) -> tuple[list[str], list[str]]:
     for formula in formulas(variable, period):
         reads = formula_reads(formula)
         variables |= {read for read in reads.variables if read in system.variables and read != name}
-        parameters |= {found for path in reads.parameters if (found := parameter_name(system, path))}
+        parameters |= {found for path in reads.parameters if (found := deepest_name(system.parameters, path))}
     return sorted(variables), sorted(parameters)
-
-
-def parameter_name(system, path: tuple[str, ...]) -> str | None:
-    """The dotted name of the deepest parameter or node along ``path`` in the system's tree."""
-    node = system.parameters
-    names = []
-    for key in path:
-        children = getattr(node, "children", None)
-        if not children or key not in children:
-            break
-        node = children[key]
-        names.append(key)
-        if isinstance(node, Parameter):
-            break
-    return ".".join(names) or None
 
 
 def dependencies(system, name: str, period=None) -> Dependencies:
@@ -245,22 +230,6 @@ def is_input(variable) -> bool:
     return variable.is_input_variable() and not getattr(variable, "is_neutralized", False)
 
 
-def parameter_at(system, name: str):
-    """The parameter or node of a dotted name."""
-    node = system.parameters
-    for key in name.split("."):
-        node = node.children[key]
-    return node
-
-
-def leaf_parameters(system, name: str) -> list[str]:
-    """A parameter's name, or the names of every parameter under a node."""
-    node = parameter_at(system, name)
-    if isinstance(node, ParameterNode):
-        return [leaf for child in node.children for leaf in leaf_parameters(system, f"{name}.{child}")]
-    return [name]
-
-
 @functools.cache
 def formula_conjuncts(formula: FunctionType) -> tuple[tuple[str, bool], ...] | None:
     """The variables a formula returns the AND of, each with the value it must have, or None.
@@ -285,7 +254,8 @@ def _conjunct_terms(reader: _FormulaReader, node: ast.expr, needed: bool, terms:
     if depth > MAX_ALIAS_DEPTH:
         return False
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitAnd) and needed:
-        return _conjunct_terms(reader, node.left, needed, terms, depth + 1) and _conjunct_terms(reader, node.right, needed, terms, depth + 1)
+        left = _conjunct_terms(reader, node.left, needed, terms, depth + 1)
+        return left and _conjunct_terms(reader, node.right, needed, terms, depth + 1)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert | ast.Not):
         return _conjunct_terms(reader, node.operand, not needed, terms, depth + 1)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "logical_not" and len(node.args) == 1:

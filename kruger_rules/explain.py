@@ -1,10 +1,11 @@
 """Why a decision is what it is: each scheme's criteria, what they read, and what would pass them.
 
-The schemes are declared beside the rules, one YAML file each in ``variables/explanations``:
-a label, the variable that decides eligibility, and the amounts, dates and other outcomes to
-show with it. A scheme's criteria are the variables its eligibility formula ANDs together
-(``a & b & ~c``), found by reading the formula; a criterion that is itself such an AND is
-explained by its own criteria, down to criteria that compare numbers or look up categories.
+The schemes are declared beside the rules, one YAML file each in ``variables/explanations``
+(read and checked by ``kruger_rules.schemes``): a label, the variable that decides eligibility,
+and the amounts, dates and other outcomes to show with it. A scheme's criteria are the
+variables its eligibility formula ANDs together (``a & b & ~c``), found by reading the formula;
+a criterion that is itself such an AND is explained by its own criteria, down to criteria that
+compare numbers or look up categories.
 A file may list its criteria where the formula is no plain AND.
 
 For each criterion the explanation gives its value for the entity, the inputs beneath it and
@@ -19,82 +20,23 @@ never reported, by id or otherwise.
 from __future__ import annotations
 
 import datetime
-import functools
 import json
 import math
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy
-import yaml
 from openfisca_core.indexed_enums import Enum
-from openfisca_core.parameters import ParameterNode
 
 from kruger_rules.counterfactuals import Prober
 from kruger_rules.coverage import covered_year
 from kruger_rules.dates import NO_DATE
-from kruger_rules.dependencies import dependencies, direct_reads, formula_conjuncts, is_input, leaf_parameters, parameter_at
+from kruger_rules.dependencies import dependencies, direct_reads, formula_conjuncts, is_input
 from kruger_rules.errors import KrugerError
 from kruger_rules.json_values import to_json_values
+from kruger_rules.parameter_tree import find, find_leaf, leaves_under, metadata_of
+from kruger_rules.schemes import Scheme, schemes
 from kruger_rules.situations import build_case
-from kruger_rules.system import VARIABLES_DIR
 
-EXPLANATIONS_DIR = VARIABLES_DIR / "explanations"
 MAX_DEPTH = 6
-
-
-@dataclass(frozen=True)
-class Scheme:
-    """A scheme as its explanation file declares it."""
-
-    key: str
-    label: str
-    eligibility: str
-    amounts: tuple[str, ...] = ()
-    dates: tuple[str, ...] = ()
-    outcomes: tuple[str, ...] = ()
-    criteria: tuple[tuple[str, bool], ...] | None = None
-
-    @property
-    def variables(self) -> tuple[str, ...]:
-        listed = tuple(name for name, _ in self.criteria or ())
-        return (self.eligibility, *self.amounts, *self.dates, *self.outcomes, *listed)
-
-
-@functools.cache
-def _scheme_files(directory: Path) -> tuple[Scheme, ...]:
-    found = []
-    for path in sorted(directory.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text()) or {}
-        criteria = data.get("criteria")
-        if criteria is not None:
-            criteria = tuple(
-                (item, True) if isinstance(item, str) else (item["variable"], bool(item.get("expected", True))) for item in criteria
-            )
-        found.append(
-            Scheme(
-                key=path.stem,
-                label=data["label"],
-                eligibility=data["eligibility"],
-                amounts=tuple(data.get("amounts") or ()),
-                dates=tuple(data.get("dates") or ()),
-                outcomes=tuple(data.get("outcomes") or ()),
-                criteria=criteria,
-            )
-        )
-    return tuple(found)
-
-
-def schemes(system, directory: Path = EXPLANATIONS_DIR) -> dict[str, list[Scheme]]:
-    """The declared schemes by the entity they decide for, checked against the system."""
-    by_entity: dict[str, list[Scheme]] = {entity.key: [] for entity in system.entities}
-    for scheme in _scheme_files(directory):
-        for name in scheme.variables:
-            if name not in system.variables:
-                raise RuntimeError(f"explanation '{scheme.key}' names unknown variable '{name}'")
-        entity = system.variables[scheme.eligibility].entity.key
-        by_entity[entity].append(scheme)
-    return by_entity
 
 
 def explain(system, situation, period, *, counterfactuals: bool = True) -> dict:
@@ -285,13 +227,8 @@ class _Explainer:
             keys |= set(value.values()) if isinstance(value, dict) else {value}
         entries = []
         for name in names:
-            node = parameter_at(self.system, name)
-            if isinstance(node, ParameterNode):
-                chosen = [f"{name}.{key}" for key in node.children if key in keys]
-                leaves = [leaf for choice in chosen for leaf in leaf_parameters(self.system, choice)] or leaf_parameters(self.system, name)
-            else:
-                leaves = [name]
-            entries += [parameter_entry(self.system, leaf, self.period) for leaf in leaves]
+            leaves = leaves_under(find(self.system.parameters, name), keys)
+            entries += [parameter_entry(self.system, leaf.name, self.period) for leaf in leaves]
         return entries
 
 
@@ -303,48 +240,18 @@ def _composite_to_pass(children: list[dict]) -> dict:
 
 def parameter_entry(system, name: str, period) -> dict:
     """A parameter's value for the period, the date that value took effect, and its source."""
-    parameter = parameter_at(system, name)
+    parameter = find_leaf(system.parameters, name)
     instant = str(period.start)
     since, value = next(((at.instant_str, at.value) for at in parameter.values_list if at.instant_str <= instant), (None, None))
-    metadata = _inherited_metadata(system, name)
+    metadata = metadata_of(system.parameters, name)
     return {
         "name": name,
-        "label": metadata.get("label") or metadata.get("description"),
+        "label": metadata.label,
         "value": _plain(value),
-        "unit": metadata.get("unit"),
+        "unit": metadata.unit,
         "since": since,
-        "reference": _references(metadata.get("reference")),
+        "reference": [reference.as_dict() for reference in metadata.references],
     }
-
-
-def _inherited_metadata(system, name: str) -> dict:
-    """A parameter's metadata, completed by the nodes above it that share its file."""
-    chain = [system.parameters]
-    for key in name.split("."):
-        chain.append(chain[-1].children[key])
-    leaf = chain[-1]
-    found: dict = {}
-    for holder in reversed(chain):
-        if holder is not leaf and getattr(holder, "file_path", None) != getattr(leaf, "file_path", None):
-            break
-        for key, value in (holder.metadata or {}).items():
-            found.setdefault(key, value)
-        if holder.description and "description" not in found:
-            found["description"] = holder.description
-    return found
-
-
-def _references(reference) -> list[dict]:
-    if not reference:
-        return []
-    items = reference if isinstance(reference, list) else [reference]
-    result = []
-    for item in items:
-        if isinstance(item, dict):
-            result.append({"title": str(item.get("title", "")), "href": item.get("href")})
-        else:
-            result.append({"title": str(item), "href": None})
-    return result
 
 
 def _plain(value):

@@ -24,6 +24,7 @@ from kruger_rules.coverage import FIRST_INPUT_YEAR, FIRST_YEAR, check_year_in_ra
 from kruger_rules.entities import REQUIRED_ROLES
 from kruger_rules.errors import KrugerError, did_you_mean, json_path
 from kruger_rules.json_values import non_finite_positions, to_json_values
+from kruger_rules.units import is_ratio
 
 UNASSIGNED_PREFIX = "_unassigned_"
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -454,11 +455,6 @@ def convert_all(variable, values: list):
         return numpy.array(values, dtype=object) if types <= {str} else None
     except (KeyError, TypeError, ValueError, OverflowError):
         return None
-
-
-def is_ratio(variable) -> bool:
-    """A share such as 0.5 for a half: the unit OpenFisca writes ``/1``."""
-    return getattr(variable, "unit", None) == "/1"
 
 
 def enum_codes(variable) -> dict[str, int]:

@@ -4,31 +4,12 @@ import ast
 from pathlib import Path
 
 import pytest
+from openfisca_core.parameters import Parameter
 
-from openfisca_core.parameters import Parameter, ParameterNode
-
+from kruger_rules.parameter_tree import inherited, leaves, nodes
 from kruger_rules.system import PARAMETERS_DIR, VARIABLES_DIR
 
 ALLOWED_LITERALS = {0, 1}
-
-
-def leaves(node, ancestors=()):
-    for child in node.children.values():
-        if isinstance(child, ParameterNode):
-            yield from leaves(child, (*ancestors, node))
-        else:
-            yield child, (*ancestors, node)
-
-
-def inherited(parameter, ancestors, key):
-    """A leaf's metadata, or that of the node in the same file that groups it (enum-indexed nodes)."""
-    for holder in (parameter, *reversed(ancestors)):
-        if holder is not parameter and getattr(holder, "file_path", None) != parameter.file_path:
-            return None
-        found = holder.description if key == "description" else holder.metadata.get(key)
-        if found:
-            return found
-    return None
 
 
 def all_parameters(system):
@@ -92,13 +73,6 @@ def enum_names(system):
         for variable in system.variables.values()
         if getattr(variable, "possible_values", None) is not None
     }
-
-
-def nodes(node):
-    for child in node.children.values():
-        if isinstance(child, ParameterNode):
-            yield child
-            yield from nodes(child)
 
 
 def test_enum_indexed_parameters_cover_every_value_of_their_enum(system):

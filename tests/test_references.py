@@ -2,7 +2,10 @@
 
 import pytest
 import yaml
+from api_support import ours
+from test_code_health import all_parameters
 
+from kruger_rules.parameter_tree import inherited, nodes
 from kruger_rules.references import (
     Reference,
     assumption_anchors,
@@ -12,8 +15,6 @@ from kruger_rules.references import (
     variable_references,
 )
 from kruger_rules.system import PARAMETERS_DIR, ROOT, VARIABLES_DIR
-from api_support import ours
-from test_code_health import all_parameters, inherited, nodes
 
 RULE_BOOK = "SPEC"
 REFORMS_DIR = ROOT / "reforms"

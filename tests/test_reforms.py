@@ -27,6 +27,7 @@ from kruger_rules.reforms import (
     parse_reform,
     reformed_system,
     system_cache,
+    use_cache,
 )
 from kruger_rules.situations import build_case
 from kruger_rules.system import shared_system
@@ -75,7 +76,7 @@ def small_cache():
     previous = system_cache()
     cache = configure_cache(8)
     yield cache
-    reforms._cache = previous
+    use_cache(previous)
 
 
 # --- Validation: every fault a KrugerError with a stable code and the JSON path ---
