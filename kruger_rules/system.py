@@ -1,15 +1,39 @@
 """The rule system: entities, parameters and variables assembled into one TaxBenefitSystem."""
 
+from __future__ import annotations
+
 import functools
 import hashlib
 import importlib.metadata
+import importlib.resources
 from pathlib import Path
 
 from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 
 from kruger_rules.entities import entities
 
-ROOT = Path(__file__).resolve().parent.parent
+RULE_FOLDERS = ("parameters", "variables", "reforms", "docs")
+
+
+def find_rules_root(packaged: Path, source_tree: Path) -> Path:
+    """The folder holding the rule folders: the package's copy when installed from a wheel, else the source tree.
+
+    The copy is tried first because an editable install has none, while the folder above an installed
+    package is site-packages, where a stranger's ``parameters/`` could lie.
+    """
+    for root in (packaged, source_tree):
+        if all((root / folder).is_dir() for folder in RULE_FOLDERS):
+            return root
+    raise RuntimeError(
+        f"the rule folders ({', '.join(RULE_FOLDERS)}) are neither in the installed package ({packaged}) "
+        f"nor in the source tree ({source_tree}): install kruger-rules from its wheel or its source tree (pip install -e .)"
+    )
+
+
+ROOT = find_rules_root(
+    packaged=Path(str(importlib.resources.files("kruger_rules") / "_rules")),
+    source_tree=Path(__file__).resolve().parent.parent,
+)
 PARAMETERS_DIR = ROOT / "parameters"
 VARIABLES_DIR = ROOT / "variables"
 REFORMS_DIR = ROOT / "reforms"
@@ -21,12 +45,6 @@ class KrugerRules(TaxBenefitSystem):
     """The proposals of *Levelling Up Our Communities* as if enacted, on real UK law."""
 
     def __init__(self) -> None:
-        missing = [str(d) for d in RULE_DIRS if not d.is_dir()]
-        if missing:
-            raise RuntimeError(
-                f"rule folders not found: {', '.join(missing)}; "
-                "install kruger-rules from its source tree (pip install -e .)"
-            )
         super().__init__(entities)
         self.load_parameters(str(PARAMETERS_DIR))
         self.add_variables_from_directory(str(VARIABLES_DIR))
