@@ -10,6 +10,7 @@ from __future__ import annotations
 import orjson
 
 from kruger_rules.coverage import parse_period
+from kruger_rules.entities import roles_by_key
 from kruger_rules.errors import KrugerError, json_path
 from kruger_rules.situations import build_case, check_situation, period_key
 
@@ -60,10 +61,7 @@ def answer_or_error(function, *arguments):
 
 def merged(system, situations: list[dict]) -> dict:
     """One situation holding several, each id prefixed by its situation's position ('3:o1')."""
-    roles = {
-        entity.plural: {name for role in entity.roles for name in (role.key, role.plural) if name}
-        for entity in system.group_entities
-    }
+    roles = {entity.plural: set(roles_by_key(entity)) for entity in system.group_entities}
     together: dict[str, dict] = {}
     for position, situation in enumerate(situations):
         prefix = f"{position}:"

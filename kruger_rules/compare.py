@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 
 from kruger_rules.coverage import covered_year
-from kruger_rules.errors import KrugerError, did_you_mean, json_path
+from kruger_rules.errors import KrugerError, json_path, unknown_variable
 from kruger_rules.reforms import ReformSpec, parse_reform, reformed_system
 from kruger_rules.situations import Request, build_case
 from kruger_rules.system import rules_version, shared_system
@@ -90,7 +90,7 @@ def outputs(cases, variables) -> list[Request]:
             raise KrugerError("bad_variables", "variables are a list of variable names", json_path("variables"))
         for index, name in enumerate(variables):
             if name not in known:
-                raise KrugerError("unknown_variable", f"unknown variable '{name}'{did_you_mean(name, known)}", json_path("variables", index))
+                raise unknown_variable(name, known, json_path("variables", index))
         names = list(dict.fromkeys(variables))
     period = str(baseline.period)
     return [Request(known[name].entity.key, iid, name, period) for name in names for iid in baseline.ids[known[name].entity.key]]

@@ -20,7 +20,6 @@ runs the rounds and writes the answer.
 
 from __future__ import annotations
 
-import datetime
 import math
 
 import numpy
@@ -29,6 +28,7 @@ from openfisca_core.errors import ParameterNotFoundError
 from kruger_rules.counterfactual_options import BooleanNeed, CategoryNeed, NumberNeed, Option, Target
 from kruger_rules.counterfactual_text import sentence
 from kruger_rules.dependencies import dependencies, direct_reads, is_input
+from kruger_rules.json_values import json_scalar
 from kruger_rules.parameter_tree import find, leaves_under
 from kruger_rules.simulation_copies import Try, position_of, try_outcomes, value_at
 from kruger_rules.situation_parts import Reads, SituationParts
@@ -166,10 +166,5 @@ def _answer(option: Option) -> dict:
 
 
 def _json(value):
-    if isinstance(value, numpy.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return float(f"{value:.{YOURS_DIGITS}g}") if math.isfinite(value) else None
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
+    value = json_scalar(value)
+    return float(f"{value:.{YOURS_DIGITS}g}") if isinstance(value, float) else value

@@ -22,7 +22,7 @@ from types import FunctionType
 
 from openfisca_core.variables import Variable
 
-from kruger_rules.errors import KrugerError, did_you_mean
+from kruger_rules.errors import unknown_variable
 from kruger_rules.parameter_tree import deepest_name
 
 MAX_ALIAS_DEPTH = 8
@@ -176,7 +176,7 @@ def _collect_strings(value, found: set[str], depth: int) -> None:
 def variable_or_error(system, name: str):
     variable = system.variables.get(name)
     if variable is None:
-        raise KrugerError("unknown_variable", f"unknown variable '{name}'{did_you_mean(name, system.variables)}", "$.variable")
+        raise unknown_variable(name, system.variables, "$.variable")
     return variable
 
 

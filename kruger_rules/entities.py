@@ -51,3 +51,13 @@ entities = [Organisation, Place, Procurement]
 
 REQUIRED_ROLES = {"procurement": ("commissioner",)}
 """Roles a declared group must fill: a procurement has exactly one commissioner."""
+
+
+def role_name(role) -> str:
+    """How a situation names a role: its plural (``members``), or its key where it has none."""
+    return role.plural or role.key
+
+
+def roles_by_key(group) -> dict:
+    """A group's roles under every key a situation may name them by, singular and plural."""
+    return {key: role for role in group.roles for key in (role.key, role.plural) if key}

@@ -45,3 +45,17 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` when a close choice exists, else an empty string."""
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+SHOWN_LENGTH = 40
+"""Longest value quoted back in a message: enough to recognise it, short enough for one line."""
+
+
+def shortened(text: str) -> str:
+    """``text`` as a message quotes it: cut to SHOWN_LENGTH characters, with an ellipsis."""
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 3] + "..."
+
+
+def unknown_variable(name: str, known: Iterable[str], path: str) -> KrugerError:
+    """The error for a variable name the rules do not have, with the nearest real one."""
+    return KrugerError("unknown_variable", f"unknown variable '{name}'{did_you_mean(name, known)}", path)

@@ -30,8 +30,9 @@ from kruger_rules.counterfactuals import Prober
 from kruger_rules.coverage import covered_year
 from kruger_rules.dates import NO_DATE
 from kruger_rules.dependencies import dependencies, direct_reads, formula_conjuncts, is_input
+from kruger_rules.entities import role_name
 from kruger_rules.errors import KrugerError
-from kruger_rules.json_values import to_json_values
+from kruger_rules.json_values import json_scalar, to_json_values
 from kruger_rules.parameter_tree import find, find_leaf, leaves_under, metadata_of
 from kruger_rules.schemes import Scheme, schemes
 from kruger_rules.situations import build_case
@@ -100,7 +101,7 @@ class _Explainer:
         members: dict[str, list[str]] = {}
         for person, pid in enumerate(self.case.ids[self.person.key]):
             if population.members_entity_id[person] == index:
-                members.setdefault(population.members_role[person].plural or population.members_role[person].key, []).append(pid)
+                members.setdefault(role_name(population.members_role[person]), []).append(pid)
         return members
 
     # Values
@@ -247,19 +248,11 @@ def parameter_entry(system, name: str, period) -> dict:
     return {
         "name": name,
         "label": metadata.label,
-        "value": _plain(value),
+        "value": json_scalar(value),
         "unit": metadata.unit,
         "since": since,
         "reference": [reference.as_dict() for reference in metadata.references],
     }
-
-
-def _plain(value):
-    if isinstance(value, numpy.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def json_value(array, position: int):

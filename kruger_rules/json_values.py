@@ -7,6 +7,9 @@ whole array at once rather than one ``str`` per value.
 
 from __future__ import annotations
 
+import datetime
+import math
+
 import numpy
 from openfisca_core.indexed_enums import EnumArray
 
@@ -81,3 +84,14 @@ def shortest_floats(array: numpy.ndarray) -> numpy.ndarray:
     for position in numpy.flatnonzero(pending | power_of_two):
         result[position] = float(str(array[position]))
     return result
+
+
+def json_scalar(value):
+    """One value as JSON writes it: a numpy scalar as a Python one, a date as ISO text, a non-finite float as null."""
+    if isinstance(value, numpy.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kruger_rules.dependencies import dependencies, direct_reads
-from kruger_rules.entities import REQUIRED_ROLES
+from kruger_rules.entities import REQUIRED_ROLES, roles_by_key
 from kruger_rules.situations import Case, build_case
 
 
@@ -41,9 +41,7 @@ class SituationParts:
         self.period = period
         self.person = system.person_entity
         self.entities = {entity.key: entity for entity in system.entities}
-        self.role_keys = {
-            group.key: {key for role in group.roles for key in (role.key, role.plural) if key} for group in system.group_entities
-        }
+        self.role_keys = {group.key: set(roles_by_key(group)) for group in system.group_entities}
         self.memberships = self._memberships()
         self._parts: dict[tuple[str, str, Reads], Part] = {}
 

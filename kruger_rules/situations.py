@@ -21,8 +21,8 @@ from openfisca_core.indexed_enums import Enum, EnumArray
 from openfisca_core.simulations import Simulation, SimulationBuilder
 
 from kruger_rules.coverage import FIRST_INPUT_YEAR, FIRST_YEAR, check_year_in_range, covered_year, parse_period
-from kruger_rules.entities import REQUIRED_ROLES
-from kruger_rules.errors import KrugerError, did_you_mean, json_path
+from kruger_rules.entities import REQUIRED_ROLES, roles_by_key
+from kruger_rules.errors import KrugerError, did_you_mean, json_path, shortened, unknown_variable
 from kruger_rules.json_values import non_finite_positions, to_json_values
 from kruger_rules.units import is_ratio
 
@@ -80,7 +80,7 @@ class Case:
         requests = []
         for name in variables:
             if name not in system.variables:
-                raise KrugerError("unknown_variable", f"unknown variable '{name}'{did_you_mean(name, system.variables)}", "$.variables")
+                raise unknown_variable(name, system.variables, "$.variables")
             entity = system.variables[name].entity
             requests += [Request(entity.key, iid, name, period) for iid in self.ids[entity.key]]
         return requests
@@ -176,10 +176,7 @@ class _Plan:
         return instances
 
     def _read_group(self, group, gid, index, data) -> None:
-        roles = {}
-        for role in group.roles:
-            roles[role.plural or role.key] = role
-            roles[role.key] = role
+        roles = roles_by_key(group)
         counts = {}
         for key, value in data.items():
             if key not in roles:
@@ -268,11 +265,7 @@ class _Plan:
         """Raise the error for a name that is not a variable of ``entity``."""
         variable = self.system.variables.get(name)
         if variable is None:
-            raise KrugerError(
-                "unknown_variable",
-                f"unknown variable '{name}'{did_you_mean(name, self.system.variables)}",
-                json_path(*where),
-            )
+            raise unknown_variable(name, self.system.variables, json_path(*where))
         raise KrugerError(
             "wrong_entity",
             f"'{name}' belongs to {variable.entity.plural}, not {entity.plural}",
@@ -462,5 +455,4 @@ def enum_codes(variable) -> dict[str, int]:
 
 
 def json_repr(value) -> str:
-    text = repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return shortened(repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value))

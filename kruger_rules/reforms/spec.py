@@ -18,7 +18,7 @@ from openfisca_core.parameters import Parameter, ParameterNode
 
 from kruger_rules import units
 from kruger_rules.coverage import LAST_YEAR
-from kruger_rules.errors import KrugerError, json_path
+from kruger_rules.errors import KrugerError, json_path, shortened
 from kruger_rules.parameter_tree import inherited, leaf_lineage
 
 FIRST_DATE_YEAR = 1900
@@ -175,5 +175,4 @@ def check_value(leaf: Parameter, unit: str | None, value, where: str) -> bool | 
 
 
 def shown(value) -> str:
-    text = json.dumps(value) if isinstance(value, str | bool) or value is None else repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return shortened(json.dumps(value) if isinstance(value, str | bool) or value is None else repr(value))
