@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+from collections.abc import Callable
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
@@ -18,9 +19,11 @@ from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.jsonio import JSONResponse
 from api.middleware import AnswerHeaders
+from api.reform_schemas import reform_components
 from api.routers import assumptions, eligibility, inputs, openfisca, reforms, service
-from api.schemas import situation_components
 from api.settings import Settings
+from api.situation_schemas import situation_components
+from kruger_rules.reforms import configure_cache
 from kruger_rules.system import package_version, rules_version, shared_system
 
 ROUTERS = [
@@ -55,6 +58,7 @@ Every response has the header `X-Rules-Version`. Errors are `{"code", "message",
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     system = shared_system()
+    configure_cache(settings.reform_cache_size)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -78,7 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     install_docs(app)
-    install_openapi_components(app, system)
+    install_openapi_components(app, lambda: {**situation_components(system, settings.max_organisations), **reform_components(system)})
     app.add_middleware(
         AnswerHeaders,
         headers={
@@ -97,21 +101,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def install_openapi_components(app: FastAPI, system) -> None:
-    """Add the situation schemas, built from the rule system, to the app's OpenAPI document."""
+def install_openapi_components(app: FastAPI, components: Callable[[], dict[str, dict]]) -> None:
+    """Add the schemas built from the rule system (situations, reforms) to the app's OpenAPI document, once it is first asked for."""
     generate = app.openapi
 
     def openapi() -> dict:
         if app.openapi_schema is None:
             document = generate()
             schemas = document.setdefault("components", {}).setdefault("schemas", {})
-            for name, schema in situation_components(system).items():
+            for name, schema in components().items():
                 if schemas.setdefault(name, schema) is not schema:
                     raise RuntimeError(f"two OpenAPI schemas are named {name}: rename one")
             app.openapi_schema = document
         return app.openapi_schema
 
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's own way to extend its document
 
 
 app = create_app()

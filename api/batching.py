@@ -82,7 +82,3 @@ class Queue:
             else:
                 future.set_result(result)
 
-
-def organisations_in(system, situation) -> int:
-    instances = situation.get(system.person_entity.plural) if isinstance(situation, dict) else None
-    return len(instances) if isinstance(instances, dict) else 0

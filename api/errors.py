@@ -13,8 +13,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
+from api.deps import refusal
 from api.jsonio import JSONResponse
-from kruger_rules.errors import KrugerError, json_path
+from kruger_rules.errors import KrugerError
 
 log = logging.getLogger("kruger_rules.api")
 
@@ -47,12 +48,7 @@ async def on_kruger_error(request: Request, error: KrugerError) -> JSONResponse:
 
 async def on_validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
     """A parameter FastAPI could not read (query, path or header), as one 400 error."""
-    first = error.errors()[0] if error.errors() else {}
-    location = [part for part in first.get("loc", ()) if part not in ("body", "query", "path", "header")]
-    where = first.get("loc", ("request",))[0]
-    message = f"{where} parameter {'.'.join(map(str, location)) or ''}: {first.get('msg', 'invalid')}".replace("  ", " ")
-    path = json_path(*location) if where == "body" else "$"
-    return error_response(KrugerError("bad_request", message, path))
+    return error_response(refusal(error.errors()))
 
 
 async def on_http_error(request: Request, error: HTTPException) -> JSONResponse:

@@ -15,7 +15,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse as StarletteJSONResponse
 
-from kruger_rules.errors import KrugerError, json_path
+from kruger_rules.errors import KrugerError
 
 OPEN = numpy.frombuffer(b"{[", dtype=numpy.uint8)
 CLOSE = numpy.frombuffer(b"}]", dtype=numpy.uint8)
@@ -113,17 +113,3 @@ def json_depth(body: bytes, limit: int) -> int:
     step[in_string] = 0
     return int(numpy.cumsum(step).max(initial=0))
 
-
-async def read_situation(request: Request, system):
-    """The situation in a request's body, within the app's limits (body size, depth, organisations)."""
-    settings = request.app.state.settings
-    situation = parse_json(await read_body(request, settings.max_body_bytes), settings.max_json_depth)
-    persons = system.person_entity.plural
-    instances = situation.get(persons) if isinstance(situation, dict) else None
-    if isinstance(instances, dict) and len(instances) > settings.max_organisations:
-        raise KrugerError(
-            "too_many_organisations",
-            f"{len(instances):,} {persons} in one request; the limit is {settings.max_organisations:,}: split the request",
-            json_path(persons),
-        )
-    return situation

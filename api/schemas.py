@@ -1,17 +1,12 @@
-"""Shapes of requests and answers, for the OpenAPI document (the bodies themselves are read as raw JSON).
+"""Shapes of answers and errors, for the OpenAPI document (the bodies themselves are read as raw JSON).
 
-Situations are described from the rule system itself: each entity's variables with the JSON
-type of their values, ``null`` marking an output to compute.
+Situations and reforms are described from the rule system itself, by api.situation_schemas and
+api.reform_schemas.
 """
 
 from __future__ import annotations
 
-import datetime
-
-from openfisca_core.indexed_enums import Enum
 from pydantic import BaseModel, Field
-
-PERIOD_PATTERN = "^[0-9]{4}$"
 
 
 class ErrorBody(BaseModel):
@@ -45,83 +40,26 @@ def error_responses(*statuses: int) -> dict:
     return {status: {"model": ErrorBody, "description": descriptions[status]} for status in statuses}
 
 
-def value_schema(variable, nullable: bool) -> dict:
-    kind = variable.value_type
-    if kind is Enum:
-        names = [item.name for item in variable.possible_values]
-        return {"enum": [*names, None] if nullable else names}
-    json_type = {bool: "boolean", int: "integer", float: "number", str: "string", datetime.date: "string"}[kind]
-    schema = {"type": [json_type, "null"] if nullable else json_type}
-    if kind is datetime.date and nullable:
-        schema["format"] = "date"
-    return schema
+COMPONENT_MARK = "x-component"
+"""Marks, in a pydantic model's schema, a reference to one of the components built from the rules:
+pydantic resolves every ``$ref`` it meets among its own schemas, so the reference is written after."""
 
 
-def variable_schema(variable, nullable: bool) -> dict:
-    return {
-        "type": "object",
-        "description": variable.label or variable.name,
-        "propertyNames": {"pattern": PERIOD_PATTERN},
-        "additionalProperties": value_schema(variable, nullable),
-    }
+def component(name: str) -> dict:
+    """A reference to one of the document's component schemas."""
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
-def entity_schema(system, entity, nullable: bool) -> dict:
-    properties = {}
-    if not entity.is_person:
-        for role in entity.roles:
-            properties[role.plural or role.key] = {
-                "type": "array",
-                "items": {"type": "string"},
-                "description": f"{entity.key} role: {role.label or role.key} (ids of {system.person_entity.plural})",
-            }
-    for name, variable in sorted(system.variables.items()):
-        if variable.entity.key == entity.key:
-            properties[name] = variable_schema(variable, nullable)
-    return {"type": "object", "description": entity.label, "properties": properties, "additionalProperties": False}
+def model_schema(model: type[BaseModel]) -> dict:
+    """The JSON schema of a request model, its marked references to the document's components written as references."""
 
+    def written(node):
+        if isinstance(node, dict):
+            found = {key: written(value) for key, value in node.items() if key != COMPONENT_MARK}
+            return {**component(node[COMPONENT_MARK]), **found} if COMPONENT_MARK in node else found
+        return [written(value) for value in node] if isinstance(node, list) else node
 
-def situation_components(system, example: dict | None = None) -> dict:
-    """Component schemas: the situation and each entity in it (SituationOrganisation...), as asked (nulls) and as answered."""
-    components = {}
-    for suffix, nullable in (("", True), ("Answer", False)):
-        for entity in system.entities:
-            components[f"Situation{entity.key.title()}{suffix}"] = entity_schema(system, entity, nullable)
-        components["Situation" + suffix] = {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                entity.plural: {"type": "object", "additionalProperties": {"$ref": f"#/components/schemas/Situation{entity.key.title()}{suffix}"}}
-                for entity in system.entities
-            },
-        }
-    components["Situation"]["description"] = "Entities by id with their facts per period; give an output as null to have it computed."
-    components["SituationAnswer"]["description"] = "The situation as sent, each null replaced by its computed value."
-    if example is not None:
-        components["Situation"]["example"] = example
-    components["Trace"] = {
-        "type": "object",
-        "required": ["requestedCalculations", "entitiesDescription", "trace"],
-        "properties": {
-            "requestedCalculations": {"type": "array", "items": {"type": "string"}},
-            "entitiesDescription": {
-                "type": "object",
-                "properties": {entity.plural: {"type": "array", "items": {"type": "string"}} for entity in system.entities},
-            },
-            "trace": {
-                "type": "object",
-                "additionalProperties": {
-                    "type": "object",
-                    "properties": {
-                        "value": {"type": "array"},
-                        "dependencies": {"type": "array", "items": {"type": "string"}},
-                        "parameters": {"type": "object"},
-                    },
-                },
-            },
-        },
-    }
-    return components
+    return written(model.model_json_schema())
 
 
 def json_body(schema_name: str, description: str) -> dict:
@@ -130,13 +68,13 @@ def json_body(schema_name: str, description: str) -> dict:
         "requestBody": {
             "required": True,
             "description": description,
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}},
+            "content": {"application/json": {"schema": component(schema_name)}},
         }
     }
 
 
 def json_answer(schema_name: str, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}}
+    return {"description": description, "content": {"application/json": {"schema": component(schema_name)}}}
 
 
 LISTING = {

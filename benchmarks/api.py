@@ -30,7 +30,6 @@ import os
 import platform
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -54,8 +53,14 @@ VARIANTS = 32
 """Distinct one-organisation payloads sent in turn, so that no answer is ever the same twice in a row."""
 
 ORGANISATION_TYPES = [
-    "community_interest_company", "registered_charity", "company_limited_by_guarantee", "community_benefit_society",
-    "parish_council", "unincorporated_community_group", "private_company", "local_authority",
+    "community_interest_company",
+    "registered_charity",
+    "company_limited_by_guarantee",
+    "community_benefit_society",
+    "parish_council",
+    "unincorporated_community_group",
+    "private_company",
+    "local_authority",
 ]
 
 
@@ -99,14 +104,20 @@ def one_organisation_payload(variant: int = 1) -> dict:
         "organisations": {"o1": {**organisation_facts(variant), **{name: {YEAR: None} for name in outputs("organisation")}}},
         "places": {
             "p1": {
-                "members": ["o1"], "imd_decile": {YEAR: 1}, "cni_decile": {YEAR: 1}, "population": {YEAR: 9_000},
+                "members": ["o1"],
+                "imd_decile": {YEAR: 1},
+                "cni_decile": {YEAR: 1},
+                "population": {YEAR: 9_000},
                 **{name: {YEAR: None} for name in outputs("place")},
             }
         },
         "procurements": {
             "c1": {
-                "commissioners": ["o1"], "contract_value": {YEAR: 250_000}, "contract_type": {YEAR: "services"},
-                "social_value_weighting": {YEAR: 0.05}, **{name: {YEAR: None} for name in outputs("procurement")},
+                "commissioners": ["o1"],
+                "contract_value": {YEAR: 250_000},
+                "contract_type": {YEAR: "services"},
+                "social_value_weighting": {YEAR: 0.05},
+                **{name: {YEAR: None} for name in outputs("procurement")},
             }
         },
     }
@@ -121,8 +132,11 @@ def many_organisations_payload(count: int) -> dict:
     ids = list(organisations)
     places = {
         f"place{start}": {
-            "members": ids[start : start + 10], "imd_decile": {YEAR: 1 + start % 10}, "cni_decile": {YEAR: 1 + (start // 10) % 10},
-            "population": {YEAR: 4_000 + start % 12_000}, **{name: {YEAR: None} for name in HEADLINE_OUTPUTS["place"]},
+            "members": ids[start : start + 10],
+            "imd_decile": {YEAR: 1 + start % 10},
+            "cni_decile": {YEAR: 1 + (start // 10) % 10},
+            "population": {YEAR: 4_000 + start % 12_000},
+            **{name: {YEAR: None} for name in HEADLINE_OUTPUTS["place"]},
         }
         for start in range(0, count, 10)
     }
@@ -175,7 +189,7 @@ def wait_until_ready(server: Server, log_dir: Path, timeout: float = 90.0) -> No
             status, _, _ = asyncio.run(asyncio.wait_for(one_request(server.port, request), 5))
             if status == 200:
                 return
-        except (OSError, asyncio.TimeoutError, ConnectionError):
+        except (TimeoutError, OSError, ConnectionError):
             pass
         time.sleep(0.5)
     raise RuntimeError(f"{server.name} did not answer within {timeout:.0f} s")
@@ -274,7 +288,7 @@ def timed_request(port: int, request: bytes, timeout: float) -> tuple[float | No
     started = time.perf_counter()
     try:
         status, _, body = asyncio.run(asyncio.wait_for(one_request(port, request), timeout))
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return None, b""
     if status != 200:
         raise RuntimeError(f"status {status}: {body[:300]!r}")
@@ -286,17 +300,35 @@ def timed_request(port: int, request: bytes, timeout: float) -> tuple[float | No
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.api", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4), help="worker processes for each server (default: CPUs, at most 4)")
+    parser.add_argument(
+        "--workers", type=int, default=min(os.cpu_count() or 1, 4), help="worker processes for each server (default: CPUs, at most 4)"
+    )
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each load run (default: 10)")
     parser.add_argument("--sizes", default="1000,16000", help="organisations in the single large requests (default: 1000,16000)")
-    parser.add_argument("--reference-timeout", type=float, default=150.0, help="longest wait for OpenFisca's largest answer (default: 150 s)")
+    parser.add_argument(
+        "--reference-timeout", type=float, default=150.0, help="longest wait for OpenFisca's largest answer (default: 150 s)"
+    )
     arguments = parser.parse_args(argv)
     sizes = [int(size) for size in arguments.sizes.split(",")]
 
     bin_dir = Path(sys.executable).parent
     ours = Server(
         "kruger-rules API",
-        [sys.executable, "-m", "uvicorn", "api.app:app", "--host", HOST, "--port", "0", "--workers", str(arguments.workers), "--log-level", "warning", "--no-access-log"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.app:app",
+            "--host",
+            HOST,
+            "--port",
+            "0",
+            "--workers",
+            str(arguments.workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
         0,
         env={"KRUGER_MAX_BODY_BYTES": str(64 * 1024 * 1024)},
     )
@@ -310,8 +342,11 @@ def main(argv: list[str] | None = None) -> int:
         server.command[server.command.index("0")] = str(server.port)
 
     log_dir = Path(tempfile.mkdtemp(prefix="kruger-rules-benchmark-"))
-    print(f"kruger-rules {rules_version()} against openfisca serve; {arguments.workers} worker(s) each; "
-          f"{os.cpu_count()} CPU(s); Python {platform.python_version()}; {datetime.date.today().isoformat()}", flush=True)
+    print(
+        f"kruger-rules {rules_version()} against openfisca serve; {arguments.workers} worker(s) each; "
+        f"{os.cpu_count()} CPU(s); Python {platform.python_version()}; {datetime.date.today().isoformat()}",
+        flush=True,
+    )
     try:
         for server in (ours, reference):
             server.start(log_dir)
@@ -326,7 +361,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(ours: Server, reference: Server, arguments, sizes: list[int]) -> None:
     ones = [json.dumps(one_organisation_payload(variant)).encode() for variant in range(VARIANTS)]
-    print(f"\nOne organisation, every scheme ({len(ones[0]):,} bytes; {VARIANTS} organisations in turn), {arguments.seconds:.0f} s per run", flush=True)
+    print(
+        f"\nOne organisation, every scheme ({len(ones[0]):,} bytes; {VARIANTS} organisations in turn), {arguments.seconds:.0f} s per run",
+        flush=True,
+    )
     print(f"{'connections':>11}  {'server':<17} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
     for connections in (1, 4):
         results = {}
@@ -336,11 +374,18 @@ def run(ours: Server, reference: Server, arguments, sizes: list[int]) -> None:
             results[server.name] = result = asyncio.run(drive(server.port, requests, connections, arguments.seconds))
             if result.errors:
                 raise RuntimeError(f"{server.name} answered {result.errors} errors")
-            print(f"{connections:>11}  {server.name:<17} {result.per_second:>8.1f} {result.percentile(0.5):>8.1f} {result.percentile(0.99):>8.1f}", flush=True)
+            print(
+                f"{connections:>11}  {server.name:<17} {result.per_second:>8.1f} "
+                f"{result.percentile(0.5):>8.1f} {result.percentile(0.99):>8.1f}",
+                flush=True,
+            )
         mine, theirs = results[ours.name], results[reference.name]
-        print(f"{connections:>11}  {'ratio':<17} {mine.per_second / theirs.per_second:>7.2f}x "
-              f"{theirs.percentile(0.5) / mine.percentile(0.5):>7.2f}x {theirs.percentile(0.99) / mine.percentile(0.99):>7.2f}x"
-              "   (goals: req/s >= 2x, p99 <= half, i.e. >= 2x)", flush=True)
+        print(
+            f"{connections:>11}  {'ratio':<17} {mine.per_second / theirs.per_second:>7.2f}x "
+            f"{theirs.percentile(0.5) / mine.percentile(0.5):>7.2f}x {theirs.percentile(0.99) / mine.percentile(0.99):>7.2f}x"
+            "   (goals: req/s >= 2x, p99 <= half, i.e. >= 2x)",
+            flush=True,
+        )
 
     print("\nOne request of many organisations (headline decisions), seconds to the whole answer", flush=True)
     print(f"{'organisations':>13}  {'bytes':>11} {'this API':>9} {'openfisca':>10} {'ratio':>9}")
@@ -348,7 +393,9 @@ def run(ours: Server, reference: Server, arguments, sizes: list[int]) -> None:
     for size in sizes:
         body = json.dumps(many_organisations_payload(size)).encode()
         mine, my_answer = timed_request(ours.port, request_bytes("POST", "/calculate", ours.port, body), 600)
-        theirs, their_answer = timed_request(reference.port, request_bytes("POST", "/calculate", reference.port, body), arguments.reference_timeout)
+        theirs, their_answer = timed_request(
+            reference.port, request_bytes("POST", "/calculate", reference.port, body), arguments.reference_timeout
+        )
         if theirs is not None and json.loads(my_answer) != json.loads(their_answer):
             raise RuntimeError(f"the two answers to {size:,} organisations differ")
         timings[ours.name][size], timings[reference.name][size] = mine, theirs

@@ -77,6 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     version = commands.add_parser("version", help="print the rules version", description="Print the rules version and the OpenFisca version.")
     version.set_defaults(run=run_version)
+
+    from kruger_rules.population.cli import add_population_commands
+
+    add_population_commands(commands)
+
+    from kruger_rules.population.impact_cli import add_impact_command
+
+    add_impact_command(commands)
     return parser
 
 
@@ -202,10 +210,14 @@ def format_difference(reformed: dict) -> str:
 
 def run_serve(arguments) -> int:
     from api.server import serve
+    from api.settings import SettingError
 
     if arguments.workers < 1 or not 0 < arguments.port < 65536:
         raise KrugerError("bad_option", "--workers must be at least 1 and --port between 1 and 65535")
-    return serve(arguments.host, arguments.port, arguments.workers)
+    try:
+        return serve(arguments.host, arguments.port, arguments.workers)
+    except SettingError as error:
+        raise KrugerError("bad_setting", str(error)) from None
 
 
 def run_version(arguments) -> int:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime
 
+from openfisca_core.variables import Variable
+
 from kruger_rules.coverage import covered_year
 from kruger_rules.errors import KrugerError, json_path, unknown_variable
 from kruger_rules.reforms import ReformSpec, parse_reform, reformed_system
@@ -41,14 +43,16 @@ def compare(situation, period, reforms, variables=None, changed_only=False, situ
         cells = [cell(baseline, value) for value in reformed]
         if changed_only and not any(c["changed"] for c in cells):
             continue
-        rows.append({
-            "entity": plural(systems[0], request.entity),
-            "id": request.id,
-            "variable": request.variable,
-            "period": request.period,
-            "baseline": baseline,
-            "reforms": cells,
-        })
+        rows.append(
+            {
+                "entity": plural(systems[0], request.entity),
+                "id": request.id,
+                "variable": request.variable,
+                "period": request.period,
+                "baseline": baseline,
+                "reforms": cells,
+            }
+        )
     return {
         "period": None if cases[0].period is None else str(cases[0].period),
         "rules_version": rules_version(),
@@ -76,8 +80,10 @@ def outputs(cases, variables) -> list[Request]:
     if variables is None and baseline.requested:
         return list(dict.fromkeys(baseline.requested))
     if baseline.period is None:
-        raise KrugerError("missing_period", "give a period to compare every output, or ask for outputs with null values", json_path("period"))
-    known = {}
+        raise KrugerError(
+            "missing_period", "give a period to compare every output, or ask for outputs with null values", json_path("period")
+        )
+    known: dict[str, Variable] = {}
     for case in cases:
         for name, variable in case.simulation.tax_benefit_system.variables.items():
             known.setdefault(name, variable)

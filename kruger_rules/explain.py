@@ -67,9 +67,7 @@ class _Explainer:
     def explain(self) -> dict:
         answer: dict = {"period": str(self.period)}
         for entity in self.system.entities:
-            answer[entity.plural] = {
-                iid: self._entity(entity, index, iid) for index, iid in enumerate(self.case.ids[entity.key])
-            }
+            answer[entity.plural] = {iid: self._entity(entity, index, iid) for index, iid in enumerate(self.case.ids[entity.key])}
         return answer
 
     def _entity(self, entity, index: int, iid: str) -> dict:
@@ -129,7 +127,9 @@ class _Explainer:
     def _date(self, name: str, entity: str, index: int):
         """A computed date, or none when every date it is computed from is none."""
         value = self.value(name, entity, index)
-        sources = [read for read in dependencies(self.system, name, self.period).inputs if self.system.variables[read].value_type is datetime.date]
+        sources = [
+            read for read in dependencies(self.system, name, self.period).inputs if self.system.variables[read].value_type is datetime.date
+        ]
         if sources and all(self.value(read, entity, index) is None for read in sources):
             return None
         return value

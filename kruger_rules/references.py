@@ -42,10 +42,7 @@ def parameter_references(reference) -> list[Reference]:
     if not reference:
         return []
     items = reference if isinstance(reference, list) else [reference]
-    return [
-        Reference(str(item.get("title", "")), item.get("href")) if isinstance(item, dict) else Reference(str(item))
-        for item in items
-    ]
+    return [Reference(str(item.get("title", "")), item.get("href")) if isinstance(item, dict) else Reference(str(item)) for item in items]
 
 
 def variable_references(reference) -> list[Reference]:

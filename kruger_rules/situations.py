@@ -19,6 +19,7 @@ import numpy
 from openfisca_core import periods
 from openfisca_core.indexed_enums import Enum, EnumArray
 from openfisca_core.simulations import Simulation, SimulationBuilder
+from openfisca_core.variables import Variable
 
 from kruger_rules.coverage import FIRST_INPUT_YEAR, FIRST_YEAR, check_year_in_range, covered_year, parse_period
 from kruger_rules.entities import REQUIRED_ROLES, roles_by_key
@@ -103,7 +104,7 @@ class Case:
             key = (request.variable, request.period)
             if key not in computed:
                 values = self.values(request.variable, request.period) if request.variable in known else []
-                computed[key] = dict(zip(self.ids[request.entity], values))
+                computed[key] = dict(zip(self.ids[request.entity], values, strict=False))
             found[request] = computed[key].get(request.id)
         return found
 
@@ -131,8 +132,8 @@ class _Plan:
         self.groups = list(system.group_entities)
         self.by_plural = {entity.plural: entity for entity in system.entities}
         self.ids: dict[str, list[str]] = {entity.key: [] for entity in system.entities}
-        self.membership: dict[str, dict[str, tuple[int, object]]] = {group.key: {} for group in self.groups}
-        self.variables = {entity.key: {} for entity in system.entities}
+        self.membership: dict[str, dict[int, tuple[int, object]]] = {group.key: {} for group in self.groups}
+        self.variables: dict[str, dict[str, Variable]] = {entity.key: {} for entity in system.entities}
         for name, variable in system.variables.items():
             self.variables[variable.entity.key][name] = variable
         self.columns: dict[tuple, _Column] = {}
@@ -177,7 +178,7 @@ class _Plan:
 
     def _read_group(self, group, gid, index, data) -> None:
         roles = roles_by_key(group)
-        counts = {}
+        counts: dict[str, int] = {}
         for key, value in data.items():
             if key not in roles:
                 continue
@@ -335,7 +336,7 @@ class _Column:
         """``array`` with this column's values set at their positions (an EnumArray is replaced)."""
         converted = convert_all(self.variable, self.values)
         if converted is None:
-            converted = [self._convert_one(value, ids[position]) for position, value in zip(self.positions, self.values)]
+            converted = [self._convert_one(value, ids[position]) for position, value in zip(self.positions, self.values, strict=False)]
             if self.variable.value_type is datetime.date:
                 converted = numpy.array(converted, dtype="datetime64[D]")
         positions = numpy.array(self.positions, dtype=numpy.int64)
@@ -414,7 +415,8 @@ def convert(variable, value, path):
             return variable.possible_values[value].index
         raise KrugerError(
             "wrong_value",
-            f"'{variable.name}' is one of {', '.join(names)}; not {json_repr(value)}{did_you_mean(value, names) if isinstance(value, str) else ''}",
+            f"'{variable.name}' is one of {', '.join(names)}; not "
+            f"{json_repr(value)}{did_you_mean(value, names) if isinstance(value, str) else ''}",
             path,
         )
     if isinstance(value, str):

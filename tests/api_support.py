@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import email.utils
-import json
 import functools
+import json
 import logging
 import random
 
 from fastapi.testclient import TestClient
+from strategies import ORGANISATION_TYPES
 
 from api.app import create_app
 from api.settings import Settings
 from kruger_rules import CountryTaxBenefitSystem
 from kruger_rules.system import shared_system
-from strategies import ORGANISATION_TYPES
 
 BASE_URL = "http://localhost"
 """Both clients answer as the same host, so links in the answers compare equal."""

@@ -8,6 +8,7 @@ import yaml
 from openfisca_core.tools.test_runner import OpenFiscaPlugin, YamlFile, YamlItem
 
 from kruger_rules import CountryTaxBenefitSystem
+import api_document_rules  # noqa: F401  (requests schemathesis generates keep the rules the API document states in words)
 
 
 @functools.cache

@@ -5,11 +5,23 @@ from hypothesis import strategies as st
 from kruger_rules.coverage import FIRST_YEAR
 
 ORGANISATION_TYPES = [
-    "unknown", "registered_charity", "charitable_incorporated_organisation", "charitable_trust",
-    "company_limited_by_guarantee", "community_interest_company", "community_benefit_society",
-    "cooperative", "unincorporated_community_group", "mutual_aid_group", "parish_council",
-    "employee_group", "private_company", "local_authority", "fire_and_rescue_authority",
-    "central_government_department", "nhs_body",
+    "unknown",
+    "registered_charity",
+    "charitable_incorporated_organisation",
+    "charitable_trust",
+    "company_limited_by_guarantee",
+    "community_interest_company",
+    "community_benefit_society",
+    "cooperative",
+    "unincorporated_community_group",
+    "mutual_aid_group",
+    "parish_council",
+    "employee_group",
+    "private_company",
+    "local_authority",
+    "fire_and_rescue_authority",
+    "central_government_department",
+    "nhs_body",
 ]
 
 years = st.integers(FIRST_YEAR, 2030).map(str)

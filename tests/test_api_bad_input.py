@@ -4,12 +4,12 @@ import json
 import math
 
 import pytest
+from api_support import client, ours
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.jsonio import json_depth
 from api.settings import Settings
-from api_support import client, ours
 
 ORGANISATION = {"total_income": {"2024": 30000}, "trading_income": {"2024": 9000}, "trading_income_share": {"2024": None}}
 
@@ -102,11 +102,23 @@ def test_malformed_json_is_400(raw, code):
 @pytest.mark.parametrize(
     ("situation", "code", "path"),
     [
-        ({"organisations": {"o1": {"is_social_enterprise": {"2015": None}}}}, "period_out_of_range", '$.organisations.o1.is_social_enterprise["2015"]'),
+        (
+            {"organisations": {"o1": {"is_social_enterprise": {"2015": None}}}},
+            "period_out_of_range",
+            '$.organisations.o1.is_social_enterprise["2015"]',
+        ),
         ({"organisations": {"o1": {"total_income": {"1990": 1}}}}, "period_out_of_range", '$.organisations.o1.total_income["1990"]'),
-        ({"organisations": {"o1": {"is_social_enterprise": {"2101": None}}}}, "period_out_of_range", '$.organisations.o1.is_social_enterprise["2101"]'),
-        ({"organisations": {"o1": {"is_social_enterprise": {"2024-01": None}}}}, "bad_period", '$.organisations.o1.is_social_enterprise["2024-01"]'),
-        ({"organisations": {"o1": {"is_social_enterprise": {"soon": None}}}}, "bad_period", '$.organisations.o1.is_social_enterprise.soon'),
+        (
+            {"organisations": {"o1": {"is_social_enterprise": {"2101": None}}}},
+            "period_out_of_range",
+            '$.organisations.o1.is_social_enterprise["2101"]',
+        ),
+        (
+            {"organisations": {"o1": {"is_social_enterprise": {"2024-01": None}}}},
+            "bad_period",
+            '$.organisations.o1.is_social_enterprise["2024-01"]',
+        ),
+        ({"organisations": {"o1": {"is_social_enterprise": {"soon": None}}}}, "bad_period", "$.organisations.o1.is_social_enterprise.soon"),
         ({"organisations": {"o1": {"total_incme": {"2024": 1}}}}, "unknown_variable", "$.organisations.o1.total_incme"),
         ({"organisations": {"o1": {"imd_decile": {"2024": 1}}}}, "wrong_entity", "$.organisations.o1.imd_decile"),
         ({"organisations": {"o1": {}}, "households": {}}, "unknown_entity", "$.households"),
@@ -114,16 +126,44 @@ def test_malformed_json_is_400(raw, code):
         ({"organisations": {"o1": {"total_income": {"2024": 1e39}}}}, "out_of_range", '$.organisations.o1.total_income["2024"]'),
         ({"organisations": {"o1": {"months_trading": {"2024": 2**40}}}}, "out_of_range", '$.organisations.o1.months_trading["2024"]'),
         ({"organisations": {"o1": {"months_trading": {"2024": 2**70}}}}, "out_of_range", '$.organisations.o1.months_trading["2024"]'),
-        ({"organisations": {"o1": {"organisation_type": {"2024": "charity"}}}}, "wrong_value", '$.organisations.o1.organisation_type["2024"]'),
-        ({"organisations": {"o1": {"claim_submission_date": {"2024": "2024-02-30"}}}}, "wrong_type", '$.organisations.o1.claim_submission_date["2024"]'),
+        (
+            {"organisations": {"o1": {"organisation_type": {"2024": "charity"}}}},
+            "wrong_value",
+            '$.organisations.o1.organisation_type["2024"]',
+        ),
+        (
+            {"organisations": {"o1": {"claim_submission_date": {"2024": "2024-02-30"}}}},
+            "wrong_type",
+            '$.organisations.o1.claim_submission_date["2024"]',
+        ),
         ({"organisations": {"o1": {"total_income": 1000}}}, "missing_period", "$.organisations.o1.total_income"),
-        ({"organisations": {"o1": {}, "o2": {}}, "places": {"p": {"members": ["o1", "o1"]}}}, "duplicate_membership", "$.places.p.members[1]"),
-        ({"organisations": {"o1": {}}, "places": {"p": {"members": ["o1"]}, "q": {"members": ["o1"]}}}, "duplicate_membership", "$.places.q.members[0]"),
+        (
+            {"organisations": {"o1": {}, "o2": {}}, "places": {"p": {"members": ["o1", "o1"]}}},
+            "duplicate_membership",
+            "$.places.p.members[1]",
+        ),
+        (
+            {"organisations": {"o1": {}}, "places": {"p": {"members": ["o1"]}, "q": {"members": ["o1"]}}},
+            "duplicate_membership",
+            "$.places.q.members[0]",
+        ),
         ({"organisations": {"o1": {}}, "places": {"p": {"members": ["o9"]}}}, "unknown_id", "$.places.p.members[0]"),
         ({"organisations": {"o1": {}}, "procurements": {"c": {"bidders": ["o1"]}}}, "missing_role", "$.procurements.c"),
-        ({"organisations": {"o1": {}, "o2": {}}, "procurements": {"c": {"commissioners": ["o1", "o2"]}}}, "role_limit", "$.procurements.c.commissioners"),
-        ({"organisations": {"o1": {}}, "axes": [[{"name": "total_income", "count": 2, "min": 0, "max": 1}]]}, "axes_not_supported", "$.axes"),
-        ({"organisations": {"o1": {"contract_value_for_threshold": {"2024": None}}}}, "wrong_entity", "$.organisations.o1.contract_value_for_threshold"),
+        (
+            {"organisations": {"o1": {}, "o2": {}}, "procurements": {"c": {"commissioners": ["o1", "o2"]}}},
+            "role_limit",
+            "$.procurements.c.commissioners",
+        ),
+        (
+            {"organisations": {"o1": {}}, "axes": [[{"name": "total_income", "count": 2, "min": 0, "max": 1}]]},
+            "axes_not_supported",
+            "$.axes",
+        ),
+        (
+            {"organisations": {"o1": {"contract_value_for_threshold": {"2024": None}}}},
+            "wrong_entity",
+            "$.organisations.o1.contract_value_for_threshold",
+        ),
         ({}, "empty_situation", "$"),
         ({"organisations": {}, "places": {}, "procurements": {}}, "empty_situation", "$"),
     ],
@@ -146,7 +186,9 @@ def test_an_empty_situation_is_400_on_eligibility_and_compare():
 
 @pytest.mark.parametrize("path", ["/calculate", "/trace"])
 def test_both_calculation_routes_refuse_bad_input_the_same_way(path):
-    response = ours().post(path, content=b'{"organisations": {"o1": {"total_income": {"1990": 1}}}}', headers={"content-type": "application/json"})
+    response = ours().post(
+        path, content=b'{"organisations": {"o1": {"total_income": {"1990": 1}}}}', headers={"content-type": "application/json"}
+    )
     assert_error(response, 400, "period_out_of_range", '$.organisations.o1.total_income["1990"]')
     response = ours().post(path, content=b"x", headers={"content-type": "text/plain"})
     assert_error(response, 415, "unsupported_media_type")
@@ -155,7 +197,9 @@ def test_both_calculation_routes_refuse_bad_input_the_same_way(path):
 def test_a_result_too_large_for_json_is_400_not_infinity():
     situation = {
         "organisations": {"o1": {}},
-        "procurements": {"c": {"commissioners": ["o1"], "contract_value": {"2024": 3.4e38}, "contract_value_for_threshold": {"2024": None}}},
+        "procurements": {
+            "c": {"commissioners": ["o1"], "contract_value": {"2024": 3.4e38}, "contract_value_for_threshold": {"2024": None}}
+        },
     }
     response = post(situation)
     assert_error(response, 400, "result_not_finite", '$.procurements.c.contract_value_for_threshold["2024"]')
@@ -202,7 +246,11 @@ def test_depth_is_counted_exactly_without_parsing(value, ascii_only):
 
 
 def test_no_answer_holds_nan_or_infinity():
-    situation = {"organisations": {"o1": {"total_income": {"2024": 3.4e38}, "trading_income": {"2024": 3.4e38}, "trading_income_share": {"2024": None}}}}
+    situation = {
+        "organisations": {
+            "o1": {"total_income": {"2024": 3.4e38}, "trading_income": {"2024": 3.4e38}, "trading_income_share": {"2024": None}}
+        }
+    }
     response = post(situation)
     assert response.status_code in (200, 400)
     for word in ("NaN", "Infinity"):

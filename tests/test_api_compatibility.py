@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from api_support import generated_situation, normalise_dates, ours, post_both, reference
+
 from kruger_rules.system import shared_system
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.json"))
@@ -82,7 +82,9 @@ def test_the_answer_is_the_situation_with_its_nulls_filled():
 
 
 def test_floats_are_written_as_openfisca_writes_them():
-    situation = {"organisations": {"o": {"total_income": {"2024": 30000}, "trading_income": {"2024": 9000}, "trading_income_share": {"2024": None}}}}
+    situation = {
+        "organisations": {"o": {"total_income": {"2024": 30000}, "trading_income": {"2024": 9000}, "trading_income_share": {"2024": None}}}
+    }
     assert_same_calculation(situation)
     assert ours().post("/calculate", json=situation).json()["organisations"]["o"]["trading_income_share"]["2024"] == 0.3
 
@@ -174,7 +176,10 @@ def test_flask_answers_500_when_an_organisation_is_in_no_procurement_where_we_ca
 
 def test_flask_gives_a_lone_organisation_the_facts_of_a_place_it_is_not_in():
     situation = {
-        "organisations": {"in_place": {"organisation_in_left_behind_place": {"2024": None}}, "alone": {"organisation_in_left_behind_place": {"2024": None}}},
+        "organisations": {
+            "in_place": {"organisation_in_left_behind_place": {"2024": None}},
+            "alone": {"organisation_in_left_behind_place": {"2024": None}},
+        },
         "places": {"p1": {"members": ["in_place"], "imd_decile": {"2024": 1}, "cni_decile": {"2024": 1}}},
     }
     theirs, mine = post_both("/calculate", situation)

@@ -4,10 +4,10 @@ import math
 
 import pytest
 from fastapi.testclient import TestClient
+from test_inputs_that_matter import EXPECTED
 
 from api.app import create_app
 from kruger_rules.system import rules_version
-from test_inputs_that_matter import EXPECTED
 
 MATCH_TRADE = {
     "period": "2024",
@@ -91,7 +91,11 @@ def test_eligibility_is_documented_in_openapi(client):
     ("body", "code", "path"),
     [
         ({**MATCH_TRADE, "situation": {"organisations": {"o1": {"total_incom": 1}}}}, "unknown_variable", "$.organisations.o1.total_incom"),
-        ({**MATCH_TRADE, "situation": {"organisations": {"o1": {"total_income": "many"}}}}, "wrong_type", "$.organisations.o1.total_income"),
+        (
+            {**MATCH_TRADE, "situation": {"organisations": {"o1": {"total_income": "many"}}}},
+            "wrong_type",
+            "$.organisations.o1.total_income",
+        ),
         ({**MATCH_TRADE, "situation": {"organisations": {"o1": {}}, "places": {"p1": {"members": ["o9"]}}}}, "unknown_id", None),
         ({**MATCH_TRADE, "period": "2015"}, "period_out_of_range", "$.period"),
         ({**MATCH_TRADE, "period": "2024-03"}, "bad_period", "$.period"),
@@ -242,8 +246,9 @@ def test_eligibility_limits_the_organisations_explained_in_one_request(client):
 
 
 def test_the_explained_organisations_limit_is_configurable():
-    from api.settings import Settings
     from api_support import client as client_with
+
+    from api.settings import Settings
 
     limited = client_with(Settings.from_env({"KRUGER_MAX_EXPLAINED_ORGANISATIONS": "2"}))
     three = {"period": "2024", "situation": {"organisations": {"a": {}, "b": {}, "c": {}}}}

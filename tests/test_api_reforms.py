@@ -60,10 +60,17 @@ def test_the_named_reforms_are_listed_with_their_changes(client):
     listed = {reform["name"]: reform for reform in body["reforms"]}
     assert set(listed) == set(named_reforms())
     assert all(reform["description"] for reform in listed.values())
-    assert listed["match_trade_cap_20k"]["changes"] == [{
-        "parameter": "match_trade.cap", "label": "MatchTrade cap", "unit": "currency-GBP",
-        "from": "2020-09-24", "until": None, "before": 10000, "after": 20000,
-    }]
+    assert listed["match_trade_cap_20k"]["changes"] == [
+        {
+            "parameter": "match_trade.cap",
+            "label": "MatchTrade cap",
+            "unit": "currency-GBP",
+            "from": "2020-09-24",
+            "until": None,
+            "before": 10000,
+            "after": 20000,
+        }
+    ]
     assert {change["parameter"] for change in listed["current_law"]["changes"]} >= {"match_trade.in_force", "luc_fund.in_force"}
     assert listed["right_to_serve_mutual_aid_groups"]["structural"]
 
@@ -81,7 +88,9 @@ def test_calculate_answers_under_a_reform_in_the_body_which_is_not_echoed(client
     status, answer = calculate(client, {**TRADER, "reform": {"match_trade.cap": {"2024-01-01": 4000}}})
     assert status == 200 and grant_of(answer) == 4000
     assert "reform" not in answer
-    status, answer = calculate(client, {**TRADER, "reform": {"name": "match_trade_cap_20k", "parameters": {"match_trade.rate": {"2024-01-01": 0.5}}}})
+    status, answer = calculate(
+        client, {**TRADER, "reform": {"name": "match_trade_cap_20k", "parameters": {"match_trade.rate": {"2024-01-01": 0.5}}}}
+    )
     assert grant_of(answer) == 15000
     assert grant_of(calculate(client, {**TRADER, "reform": "current_law"})[1]) == 0
 
@@ -102,7 +111,12 @@ def test_body_parameters_apply_on_top_of_the_query_s_named_reform(client):
         ("?reform=current_law", {"name": "match_trade_growth", "parameters": {}}, "reform_conflict", "$.reform.name"),
         ("?reform=current_law", "match_trade_growth", "reform_conflict", "$.reform"),
         ("", {"match_trade.capp": {"2024-01-01": 1}}, "unknown_parameter", '$.reform["match_trade.capp"]'),
-        ("", {"parameters": {"match_trade.rate": {"2024-01-01": 1.5}}}, "bad_reform_value", '$.reform.parameters["match_trade.rate"]["2024-01-01"]'),
+        (
+            "",
+            {"parameters": {"match_trade.rate": {"2024-01-01": 1.5}}},
+            "bad_reform_value",
+            '$.reform.parameters["match_trade.rate"]["2024-01-01"]',
+        ),
         ("", {"match_trade.in_force": {"2024-01-01": "yes"}}, "bad_reform_value", '$.reform["match_trade.in_force"]["2024-01-01"]'),
         ("", {"match_trade.cap": {"2024-01-01": -5}}, "bad_reform_value", '$.reform["match_trade.cap"]["2024-01-01"]'),
         ("", {"match_trade.cap": {"2024/01/01": 5}}, "bad_reform_date", '$.reform["match_trade.cap"]["2024/01/01"]'),
@@ -134,14 +148,18 @@ def eligibility(client, body, query=""):
 
 def test_eligibility_answers_under_a_reform_and_says_which(client):
     situation = {
-        "organisations": {"cic": {key: by_year["2024"] for key, by_year in TRADER["organisations"]["cic"].items() if key != "match_trade_grant"}},
+        "organisations": {
+            "cic": {key: by_year["2024"] for key, by_year in TRADER["organisations"]["cic"].items() if key != "match_trade_grant"}
+        },
         "places": {"p": {"members": ["cic"], "imd_decile": 1, "cni_decile": 1}},
     }
     status, baseline = eligibility(client, {"situation": situation, "period": "2024"})
     assert status == 200 and baseline["reform"] is None
     status, reformed = eligibility(client, {"situation": situation, "period": "2024"}, "?reform=current_law")
     assert status == 200 and reformed["reform"] == {"name": "current_law", "parameters": {}}
-    status, body_reform = eligibility(client, {"situation": situation, "period": "2024", "reform": {"match_trade.cap": {"2024-01-01": 20000}}})
+    status, body_reform = eligibility(
+        client, {"situation": situation, "period": "2024", "reform": {"match_trade.cap": {"2024-01-01": 20000}}}
+    )
     assert body_reform["reform"] == {"parameters": {"match_trade.cap": {"2024-01-01": 20000}}}
 
     def match_trade(answer):
@@ -163,34 +181,65 @@ def test_eligibility_refuses_a_bad_reform_with_its_path(client):
 
 
 def test_compare_answers_each_reform_beside_the_baseline(client):
-    body = {"situation": TRADER, "reforms": ["current_law", {"name": "match_trade_growth", "parameters": {"match_trade.cap": {"2024-01-01": 500}}}]}
+    body = {
+        "situation": TRADER,
+        "reforms": ["current_law", {"name": "match_trade_growth", "parameters": {"match_trade.cap": {"2024-01-01": 500}}}],
+    }
     response = client.post("/api/v1/compare", json=body)
     assert response.status_code == 200
     answer = response.json()
     assert answer["rules_version"] == rules_version()
     assert [reform["label"] for reform in answer["reforms"]] == ["current_law", "match_trade_growth + match_trade.cap"]
     [grant] = answer["outputs"]
-    assert (grant["entity"], grant["id"], grant["variable"], grant["period"], grant["baseline"]) == ("organisations", "cic", "match_trade_grant", "2024", 10000)
+    assert (grant["entity"], grant["id"], grant["variable"], grant["period"], grant["baseline"]) == (
+        "organisations",
+        "cic",
+        "match_trade_grant",
+        "2024",
+        10000,
+    )
     assert grant["reforms"] == [{"value": 0, "changed": True, "difference": -10000}, {"value": 500, "changed": True, "difference": -9500}]
 
 
 def test_compare_every_output_or_those_asked_for(client):
-    situation = {"organisations": {"o": {"organisation_type": "registered_charity", "claim_submission_date": "2024-03-01"}}, "places": {"p": {"members": ["o"]}}}
-    answer = client.post("/api/v1/compare", json={"situation": situation, "period": 2024, "reforms": ["right_to_serve_60_days"], "changed_only": True}).json()
-    assert {row["variable"] for row in answer["outputs"]} == {
-        "right_to_serve_decision_due", "right_to_serve_procurement_earliest_start", "right_to_serve_procurement_latest_start",
+    situation = {
+        "organisations": {"o": {"organisation_type": "registered_charity", "claim_submission_date": "2024-03-01"}},
+        "places": {"p": {"members": ["o"]}},
     }
-    asked = client.post("/api/v1/compare", json={"situation": situation, "period": "2024", "reforms": ["current_law"], "variables": ["right_to_serve_decision_due"]}).json()
+    answer = client.post(
+        "/api/v1/compare", json={"situation": situation, "period": 2024, "reforms": ["right_to_serve_60_days"], "changed_only": True}
+    ).json()
+    assert {row["variable"] for row in answer["outputs"]} == {
+        "right_to_serve_decision_due",
+        "right_to_serve_procurement_earliest_start",
+        "right_to_serve_procurement_latest_start",
+    }
+    asked = client.post(
+        "/api/v1/compare",
+        json={"situation": situation, "period": "2024", "reforms": ["current_law"], "variables": ["right_to_serve_decision_due"]},
+    ).json()
     assert [row["reforms"][0]["value"] for row in asked["outputs"]] == ["2024-05-30"]
 
 
 @pytest.mark.parametrize(
     ("body", "code", "path"),
     [
-        ({"situation": {"organisations": {"o": {"total_incme": 3}}}, "period": 2024, "reforms": ["current_law"]}, "unknown_variable", "$.situation.organisations.o.total_incme"),
-        ({"situation": {}, "period": 2024, "reforms": ["current_law", {"match_trade.rate": {"2024-01-01": 2}}]}, "bad_reform_value", '$.reforms[1]["match_trade.rate"]["2024-01-01"]'),
+        (
+            {"situation": {"organisations": {"o": {"total_incme": 3}}}, "period": 2024, "reforms": ["current_law"]},
+            "unknown_variable",
+            "$.situation.organisations.o.total_incme",
+        ),
+        (
+            {"situation": {}, "period": 2024, "reforms": ["current_law", {"match_trade.rate": {"2024-01-01": 2}}]},
+            "bad_reform_value",
+            '$.reforms[1]["match_trade.rate"]["2024-01-01"]',
+        ),
         ({"situation": {}, "period": "2015", "reforms": ["current_law"]}, "period_out_of_range", "$.period"),
-        ({"situation": {"organisations": {"o": {}}}, "period": 2024, "reforms": ["current_law"], "variables": ["nope_grant"]}, "unknown_variable", "$.variables[0]"),
+        (
+            {"situation": {"organisations": {"o": {}}}, "period": 2024, "reforms": ["current_law"], "variables": ["nope_grant"]},
+            "unknown_variable",
+            "$.variables[0]",
+        ),
         ({"situation": {}, "period": 2024, "reforms": []}, "bad_request", "$.reforms"),
         ({"situation": {}, "period": 2024, "reforms": ["current_law"] * 9}, "bad_request", "$.reforms"),
         ({"situation": {}, "period": 2024}, "bad_request", "$.reforms"),

@@ -3,12 +3,12 @@
 import re
 
 import pytest
+from api_support import generated_situation, ours
 from fastapi.testclient import TestClient
 
 import api.server
 from api.app import ROUTERS, create_app
 from api.settings import Settings
-from api_support import generated_situation, ours
 from kruger_rules import cli
 from kruger_rules.system import package_version, rules_hash, rules_version
 
@@ -113,7 +113,9 @@ def test_the_swagger_bundle_reads_openapi_3_1():
 def test_the_openapi_document_describes_situations_from_the_rules():
     document = ours().get("/openapi.json").json()
     schemas = document["components"]["schemas"]
-    assert {"Situation", "SituationAnswer", "SituationOrganisation", "SituationPlace", "SituationProcurement", "Trace", "ErrorBody"} <= set(schemas)
+    assert {"Situation", "SituationAnswer", "SituationOrganisation", "SituationPlace", "SituationProcurement", "Trace", "ErrorBody"} <= set(
+        schemas
+    )
     assert schemas["SituationOrganisation"]["properties"]["total_income"]["additionalProperties"] == {"type": ["number", "null"]}
     body = document["paths"]["/calculate"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/Situation"}

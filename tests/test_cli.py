@@ -34,7 +34,9 @@ def test_calculate_json_answers_every_null_output(capsys):
 def test_calculate_named_variables_for_a_period(capsys):
     assert main(["calculate", str(EXAMPLE), "--period", "2024", "--variables", "is_start_up", "--output", "json"]) == 0
     answer = json.loads(capsys.readouterr().out)
-    assert answer == {"organisations": {"riverside_cafe_cic": {"is_start_up": {"2024": False}}, "new_start_bakery": {"is_start_up": {"2024": True}}}}
+    assert answer == {
+        "organisations": {"riverside_cafe_cic": {"is_start_up": {"2024": False}}, "new_start_bakery": {"is_start_up": {"2024": True}}}
+    }
 
 
 def test_calculate_reads_yaml(tmp_path, capsys):
@@ -94,7 +96,9 @@ def test_rules_version_is_package_version_and_rule_hash():
 def test_openfisca_test_runs_on_this_country_package():
     result = subprocess.run(
         [BIN / "openfisca", "test", "--country-package", "kruger_rules", str(ROOT / "tests" / "yaml")],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout[-2000:]
     assert " passed" in result.stdout
@@ -110,7 +114,8 @@ def test_openfisca_serve_runs_on_this_country_package():
     port = free_port()
     server = subprocess.Popen(
         [BIN / "openfisca", "serve", "--country-package", "kruger_rules", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 60

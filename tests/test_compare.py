@@ -15,8 +15,10 @@ EXAMPLE = ROOT / "examples" / "match_trade.json"
 CLAIM = {
     "organisations": {
         "charity": {
-            "organisation_type": "registered_charity", "claim_authority_type": "local_authority",
-            "claim_service": "libraries", "claim_submission_date": "2024-03-01",
+            "organisation_type": "registered_charity",
+            "claim_authority_type": "local_authority",
+            "claim_service": "libraries",
+            "claim_submission_date": "2024-03-01",
         },
         "mutual_aid": {"organisation_type": "mutual_aid_group", "claim_authority_type": "local_authority", "claim_service": "libraries"},
     },
@@ -56,16 +58,22 @@ def test_every_computed_variable_is_compared_when_none_is_asked_for():
 def test_only_changed_outputs_and_named_variables():
     changed = compare(CLAIM, "2024", ["right_to_serve_60_days"], changed_only=True)
     assert {r["variable"] for r in changed["outputs"]} == {
-        "right_to_serve_decision_due", "right_to_serve_procurement_earliest_start", "right_to_serve_procurement_latest_start",
+        "right_to_serve_decision_due",
+        "right_to_serve_procurement_earliest_start",
+        "right_to_serve_procurement_latest_start",
     }
     named = compare(CLAIM, "2024", ["current_law"], ["right_to_serve_relevant_body", "place_is_left_behind"])
     assert [(r["id"], r["variable"]) for r in named["outputs"]] == [
-        ("charity", "right_to_serve_relevant_body"), ("mutual_aid", "right_to_serve_relevant_body"), ("p", "place_is_left_behind"),
+        ("charity", "right_to_serve_relevant_body"),
+        ("mutual_aid", "right_to_serve_relevant_body"),
+        ("p", "place_is_left_behind"),
     ]
 
 
 def test_a_variable_of_a_structural_reform_has_no_baseline_value():
-    comparison = compare(CLAIM, "2024", ["right_to_serve_mutual_aid_groups"], ["right_to_serve_relevant_as_mutual_aid_group", "right_to_serve_relevant_body"])
+    comparison = compare(
+        CLAIM, "2024", ["right_to_serve_mutual_aid_groups"], ["right_to_serve_relevant_as_mutual_aid_group", "right_to_serve_relevant_body"]
+    )
     added = row(comparison, "mutual_aid", "right_to_serve_relevant_as_mutual_aid_group")
     assert added["baseline"] is None and added["reforms"][0]["value"] is True
     relevant = row(comparison, "mutual_aid", "right_to_serve_relevant_body")
@@ -135,7 +143,10 @@ def test_compare_reads_a_reform_file_and_several_reforms(tmp_path, capsys):
 def test_compare_reads_a_yaml_reform_file(tmp_path, capsys):
     reform = tmp_path / "rate.yaml"
     reform.write_text("match_trade.rate:\n  '2024-01-01': 0.5\n")
-    assert main(["compare", str(EXAMPLE), "--reform", str(reform), "--variables", "match_trade_grant", "--period", "2024", "--output", "json"]) == 0
+    assert (
+        main(["compare", str(EXAMPLE), "--reform", str(reform), "--variables", "match_trade_grant", "--period", "2024", "--output", "json"])
+        == 0
+    )
     comparison = json.loads(capsys.readouterr().out)
     assert [r["reforms"][0]["value"] for r in comparison["outputs"]] == [10000, 4500]
 

@@ -2,7 +2,8 @@ from datetime import date
 
 import numpy
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kruger_rules.dates import add_days, add_months, add_years
 

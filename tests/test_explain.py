@@ -197,7 +197,9 @@ def test_a_criterion_that_must_be_false_lists_the_values_that_make_it_false(syst
 
 
 def test_a_band_gives_both_ends(system):
-    answer = explain(system, {**match_trade_case(), "places": {"p1": {"members": ["o1"], "imd_decile": 1, "cni_decile": 1, "population": 3000}}}, "2024")
+    answer = explain(
+        system, {**match_trade_case(), "places": {"p1": {"members": ["o1"], "imd_decile": 1, "cni_decile": 1, "population": 3000}}}, "2024"
+    )
     band = criteria_by_variable(scheme_of(answer, "places", "p1", "luc_fund")["criteria"])["luc_fund_population_in_range"]
     option = option_for(band, "population")
     assert option["conditions"] == [{"operator": ">=", "value": 5000}, {"operator": "<=", "value": 15000}]
@@ -235,7 +237,9 @@ def test_a_rule_not_in_force_says_no_input_changes_it(system):
     [criterion] = scheme["criteria"]
     assert criterion["variable"] == "match_trade_eligible"
     assert criterion["to_pass"] == {"options": [], "text": "Not in force in 2019: no rule gives it a value"}
-    in_force = criteria_by_variable(explain(system, match_trade_case(), "2024", counterfactuals=False)["organisations"]["o1"]["schemes"]["match_trade"]["criteria"])
+    in_force = criteria_by_variable(
+        explain(system, match_trade_case(), "2024", counterfactuals=False)["organisations"]["o1"]["schemes"]["match_trade"]["criteria"]
+    )
     assert in_force["match_trade_in_force"]["passed"] is True
 
 
@@ -283,7 +287,9 @@ def step(value):
 def test_a_share_threshold_is_said_as_written_whatever_32_bit_floats_make_of_it(system):
     situation = {
         "organisations": {"council": {"organisation_type": "local_authority"}, "bidder": {}},
-        "procurements": {"c1": {"commissioner": "council", "bidders": ["bidder"], "contract_type": "services", "social_value_weighting": 0.05}},
+        "procurements": {
+            "c1": {"commissioner": "council", "bidders": ["bidder"], "contract_type": "services", "social_value_weighting": 0.05}
+        },
     }
     answer = explain(system, situation, "2024")
     [compliant] = scheme_of(answer, "procurements", "c1", "social_value")["criteria"]
@@ -306,7 +312,11 @@ def test_every_named_reform_is_explained(name):
 
 
 def test_a_structural_reform_is_explained_by_its_own_formulas():
-    situation = {"organisations": {"o1": {"organisation_type": "mutual_aid_group", "claim_service": "libraries", "claim_authority_type": "local_authority"}}}
+    situation = {
+        "organisations": {
+            "o1": {"organisation_type": "mutual_aid_group", "claim_service": "libraries", "claim_authority_type": "local_authority"}
+        }
+    }
     answer = explain(reformed_system(ReformSpec("right_to_serve_mutual_aid_groups")), situation, "2024")
     scheme = scheme_of(answer, "organisations", "o1", "right_to_serve")
     assert scheme["eligible"] is True
@@ -332,7 +342,9 @@ def test_groups_created_for_unassigned_organisations_are_never_reported(system):
     place = criteria_by_variable(scheme_of(answer, "organisations", "o2", "match_trade")["criteria"])["match_trade_place_met"]
     assert place["inputs"] == {"imd_decile": 10, "cni_decile": 10}
     applicant = criteria_by_variable(scheme_of(answer, "organisations", "o2", "luc_fund_applicant")["criteria"])
-    [on_place] = [option for option in applicant["luc_fund_applicant_in_eligible_place"]["to_pass"]["options"] if option["entity"] == "place"]
+    [on_place] = [
+        option for option in applicant["luc_fund_applicant_in_eligible_place"]["to_pass"]["options"] if option["entity"] == "place"
+    ]
     assert (on_place["variable"], on_place["needed"]) == ("luc_fund_place_eligible", True)
     assert "id" not in on_place
 

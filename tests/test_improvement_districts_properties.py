@@ -5,8 +5,8 @@ from datetime import date
 
 import numpy
 import pytest
-from hypothesis import assume, given, settings, strategies as st
-
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from openfisca_core.simulation_builder import SimulationBuilder
 
 from kruger_rules.reforms import reformed_system
@@ -25,10 +25,7 @@ def simulate(system, year, places):
     """Each place with one member organisation; places are dicts of place inputs."""
     situation = {
         "organisations": {f"o{i}": {} for i in range(len(places))},
-        "places": {
-            f"p{i}": {"members": [f"o{i}"], **{k: {str(year): v} for k, v in facts.items()}}
-            for i, facts in enumerate(places)
-        },
+        "places": {f"p{i}": {"members": [f"o{i}"], **{k: {str(year): v} for k, v in facts.items()}} for i, facts in enumerate(places)},
     }
     return SimulationBuilder().build_from_entities(system, situation)
 
@@ -62,7 +59,7 @@ def test_more_against_than_for_on_either_count_never_passes(system, year, ballot
 @given(year=years, ballots=st.lists(ballots, min_size=1, max_size=6))
 def test_a_ballot_passes_exactly_on_a_strict_double_majority(system, year, ballots):
     passes = simulate(system, year, [ballot_place(b) for b in ballots]).calculate("cid_ballot_passes", str(year))
-    for (votes_for, votes_against, weight_for, weight_against), passed in zip(ballots, passes):
+    for (votes_for, votes_against, weight_for, weight_against), passed in zip(ballots, passes, strict=False):
         double_majority = votes_for > votes_against and numpy.float32(weight_for) > numpy.float32(weight_against)
         assert passed == (year >= FIRST_YEAR_IN_FORCE and double_majority)
 
@@ -73,7 +70,7 @@ def test_term_ends_five_years_after_the_start_whatever_the_ballot(system, year, 
     places = [{**ballot_place(ballot), "cid_start_date": start.isoformat()} for start in starts]
     term_end = simulate(system, year, places).calculate("cid_term_end", str(year))
     term_years = system.parameters(f"{year}-01-01").improvement_districts.term_years if year >= FIRST_YEAR_IN_FORCE else None
-    for start, end in zip(starts, term_end.astype(object)):
+    for start, end in zip(starts, term_end.astype(object), strict=False):
         expected = plus_years(start, term_years) if term_years else NO_DATE
         assert end == expected, (start, end)
 

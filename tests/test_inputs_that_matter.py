@@ -31,7 +31,14 @@ GROUND_FACTS = {
 }
 MATCH_TRADE = SOCIAL_ENTERPRISE | {"months_trading", "imd_decile", "cni_decile"}
 LUC_PLACE = {"imd_decile", "cni_decile", "population"}
-CRF = {"organisation_type", "is_not_for_profit", "unconnected_board_members", "has_bank_account", "has_annual_accounts", "months_since_established"}
+CRF = {
+    "organisation_type",
+    "is_not_for_profit",
+    "unconnected_board_members",
+    "has_bank_account",
+    "has_annual_accounts",
+    "months_since_established",
+}
 CONTRACT = {"organisation_type", "contract_type", "contract_value", "contract_value_includes_vat"}
 SOCIAL_VALUE = CONTRACT | {"local_social_value_plan_min_weighting", "social_value_weighting"}
 
@@ -64,7 +71,8 @@ EXPECTED = {
         "imd_decile",
         "cni_decile",
     },
-    "luc_fund_applicant_eligible": LUC_PLACE | {"governing_body_resident_share", "has_asset_lock", "organisation_type", "is_not_for_profit"},
+    "luc_fund_applicant_eligible": LUC_PLACE
+    | {"governing_body_resident_share", "has_asset_lock", "organisation_type", "is_not_for_profit"},
     "crf_eligible": CRF,
     "crf_grant": CRF | {"crf_requested_amount"},
     # place

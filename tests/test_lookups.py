@@ -1,6 +1,5 @@
 import numpy
 import pytest
-
 from openfisca_core.indexed_enums import EnumArray
 
 from kruger_rules.lookups import by_kind

@@ -2,8 +2,8 @@
 
 import numpy
 import pytest
-from hypothesis import given, settings, strategies as st
-
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openfisca_core.simulation_builder import SimulationBuilder
 
 from kruger_rules.reforms import reformed_system
@@ -53,7 +53,7 @@ def test_award_is_within_the_band_or_zero(system, year, places):
     award_min, award_max, population_min, population_max = band(system, year)
     assert ((award == 0) | ((award >= award_min) & (award <= award_max))).all()
     assert ((award > 0) == eligible).all()
-    for (imd, cni, population), is_eligible in zip(places, eligible):
+    for (imd, cni, population), is_eligible in zip(places, eligible, strict=False):
         expected = imd <= 1 and cni <= 1 and population_min <= population <= population_max
         assert is_eligible == expected
 
@@ -65,11 +65,16 @@ def test_award_never_falls_as_population_rises_inside_the_band(system, year, pop
     simulation = simulate(system, year, [(1, 1, population) for population in populations])
     award = simulation.calculate("luc_fund_place_award", str(year))
     assert (award > 0).all()
-    assert (numpy.diff(award) >= 0).all(), list(zip(populations, award))
+    assert (numpy.diff(award) >= 0).all(), list(zip(populations, award, strict=False))
 
 
 @settings(max_examples=60, deadline=None)
-@given(year=years, places=places_facts, share=st.floats(0, 1), kind=st.sampled_from(["community_interest_company", "registered_charity", "private_company", "cooperative"]))
+@given(
+    year=years,
+    places=places_facts,
+    share=st.floats(0, 1),
+    kind=st.sampled_from(["community_interest_company", "registered_charity", "private_company", "cooperative"]),
+)
 def test_an_eligible_applicant_is_in_an_eligible_place(system, year, places, share, kind):
     organisations = [{"organisation_type": kind, "governing_body_resident_share": share, "has_asset_lock": True} for _ in places]
     simulation = simulate(system, year, places, organisations)

@@ -1,9 +1,10 @@
 """Properties of MatchTrade and the social enterprise test over generated organisations."""
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import organisation_facts, place_facts, situation, years
 
 from kruger_rules.situations import build_case
-from strategies import organisation_facts, place_facts, situation, years
 
 PROPERTIES = settings(max_examples=80, deadline=None)
 
@@ -15,7 +16,7 @@ def test_grant_between_zero_and_the_cap_and_zero_when_not_eligible(system, organ
     grants = case.values("match_trade_grant")
     eligible = case.values("match_trade_eligible")
     cap = system.parameters(f"{year}-01-01").match_trade.cap if int(year) > 2020 else 0
-    for grant, is_eligible in zip(grants, eligible):
+    for grant, is_eligible in zip(grants, eligible, strict=False):
         assert 0 <= grant <= cap
         assert grant == int(grant)
         if not is_eligible:
@@ -43,7 +44,10 @@ def test_trading_income_share_within_zero_and_one(system, organisations, year):
 def test_a_social_enterprise_meets_every_criterion(system, facts, year):
     case = build_case(system, situation({"o": facts}, {}), year)
     criteria = [
-        "pursues_social_purpose", "is_independent_of_the_state", "meets_trading_income_test",
-        "meets_profit_to_purpose_test", "is_asset_locked",
+        "pursues_social_purpose",
+        "is_independent_of_the_state",
+        "meets_trading_income_test",
+        "meets_profit_to_purpose_test",
+        "is_asset_locked",
     ]
     assert case.values("is_social_enterprise") == [all(case.values(c)[0] for c in criteria)]

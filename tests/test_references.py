@@ -38,9 +38,7 @@ def test_every_parameter_reference_can_be_followed(system):
 
 def test_every_variable_reference_can_be_followed(system):
     found = [
-        f"{name}: {problem}"
-        for name, variable in system.variables.items()
-        for problem in problems(variable_references(variable.reference))
+        f"{name}: {problem}" for name, variable in system.variables.items() for problem in problems(variable_references(variable.reference))
     ]
     assert not found, "\n".join(found)
 

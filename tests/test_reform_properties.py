@@ -4,14 +4,13 @@ import datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from openfisca_core import periods
 from openfisca_core.parameters import Parameter
+from strategies import organisation_facts, years
 
 from kruger_rules.compare import compare
 from kruger_rules.reforms import parse_reform, reformed_system
 from kruger_rules.situations import build_case
-from strategies import organisation_facts, years
 
 LAST_PICKED_DATE = datetime.date(2030, 12, 31)
 
@@ -31,17 +30,19 @@ def leaves(system):
 @st.composite
 def organisation(draw):
     facts = draw(organisation_facts())
-    facts.update({
-        "claim_service": draw(st.sampled_from(SERVICES)),
-        "claim_authority_type": draw(st.sampled_from(AUTHORITIES)),
-        "claim_submission_date": draw(st.dates(datetime.date(2016, 1, 1), datetime.date(2030, 12, 31))).isoformat(),
-        "member_count": draw(st.integers(0, 50)),
-        "governing_body_resident_share": draw(ratios),
-        "unconnected_board_members": draw(st.integers(0, 5)),
-        "has_bank_account": draw(st.booleans()),
-        "has_annual_accounts": draw(st.booleans()),
-        "crf_requested_amount": draw(st.integers(0, 30000)),
-    })
+    facts.update(
+        {
+            "claim_service": draw(st.sampled_from(SERVICES)),
+            "claim_authority_type": draw(st.sampled_from(AUTHORITIES)),
+            "claim_submission_date": draw(st.dates(datetime.date(2016, 1, 1), datetime.date(2030, 12, 31))).isoformat(),
+            "member_count": draw(st.integers(0, 50)),
+            "governing_body_resident_share": draw(ratios),
+            "unconnected_board_members": draw(st.integers(0, 5)),
+            "has_bank_account": draw(st.booleans()),
+            "has_annual_accounts": draw(st.booleans()),
+            "crf_requested_amount": draw(st.integers(0, 30000)),
+        }
+    )
     return facts
 
 

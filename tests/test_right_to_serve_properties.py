@@ -12,11 +12,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy
-from hypothesis import given, settings, strategies as st
-
-from openfisca_core.simulation_builder import SimulationBuilder
-
 from conftest import baseline_system
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openfisca_core.simulation_builder import SimulationBuilder
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "right_to_serve.json"
 
@@ -69,7 +68,7 @@ PROFILE_CHOICES = {
     "income": [(0, 0), (20000, 8000), (150000, 90000)],  # total, of which trading
     "profit_share_to_purpose": [0.0, 0.5, 1.0],
 }
-PROFILES = [dict(zip(PROFILE_CHOICES, values)) for values in itertools.product(*PROFILE_CHOICES.values())]
+PROFILES = [dict(zip(PROFILE_CHOICES, values, strict=False)) for values in itertools.product(*PROFILE_CHOICES.values())]
 
 
 def with_profile_and_facts(row):
@@ -161,7 +160,7 @@ def test_ground_is_the_first_that_holds_in_statutory_order(organisations, year):
     r = simulate(organisations, [year])
     for i, inputs in enumerate(organisations):
         holds = [not r["right_to_serve_eligible", year][i] if fact is None else inputs[fact] for _, fact in STATUTORY_ORDER]
-        expected = next((ground for (ground, _), held in zip(STATUTORY_ORDER, holds) if held), "none")
+        expected = next((ground for (ground, _), held in zip(STATUTORY_ORDER, holds, strict=False) if held), "none")
         assert r["right_to_serve_rejection_ground", year][i] == expected
 
 
@@ -170,9 +169,7 @@ def test_ground_is_the_first_that_holds_in_statutory_order(organisations, year):
 def test_eligible_is_the_three_criteria(organisations, year):
     r = simulate(organisations, [year])
     criteria = (
-        r["right_to_serve_relevant_body", year]
-        & r["right_to_serve_authority_bound", year]
-        & r["right_to_serve_service_in_scope", year]
+        r["right_to_serve_relevant_body", year] & r["right_to_serve_authority_bound", year] & r["right_to_serve_service_in_scope", year]
     )
     assert (r["right_to_serve_eligible", year] == criteria).all()
 

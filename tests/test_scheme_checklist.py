@@ -105,10 +105,7 @@ def test_the_engine_names_no_scheme(system):
     keys = scheme_keys(system)
     assert {"match_trade", "right_to_serve"} <= keys
     named = {
-        (path.name, key)
-        for path in (ROOT / "kruger_rules").rglob("*.py")
-        for key in keys
-        if re.search(rf"\b{key}\b", path.read_text())
+        (path.name, key) for path in (ROOT / "kruger_rules").rglob("*.py") for key in keys if re.search(rf"\b{key}\b", path.read_text())
     }
     assert not named
 

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import numpy
 import pytest
-from hypothesis import given, settings, strategies as st
-
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openfisca_core.parameters import Parameter
 from openfisca_core.simulation_builder import SimulationBuilder
+from strategies import ORGANISATION_TYPES
 
 from kruger_rules.references import is_assumption, is_official, parameter_references
 from kruger_rules.reforms import reformed_system
-from strategies import ORGANISATION_TYPES
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "social_value.json"
 
@@ -34,9 +34,8 @@ TENTH_NEIGHBOURS = [
 
 years = st.integers(2016, 2030)
 organisation_types = st.sampled_from(ORGANISATION_TYPES) | st.sampled_from(PUBLIC_TYPES)
-contract_values = (
-    st.floats(0, 10_000_000, allow_nan=False)
-    | st.sampled_from(THRESHOLDS).flatmap(lambda t: st.sampled_from([t - 1, t, t * 1.2, t / 1.2]))
+contract_values = st.floats(0, 10_000_000, allow_nan=False) | st.sampled_from(THRESHOLDS).flatmap(
+    lambda t: st.sampled_from([t - 1, t, t * 1.2, t / 1.2])
 )
 ratios = st.floats(0, 1, allow_nan=False) | st.sampled_from([0.0, 0.05, 0.1, 0.15, 0.2, 0.25, *TENTH_NEIGHBOURS])
 odd_ratios = st.floats(-1, 2, allow_nan=False)
@@ -199,7 +198,10 @@ def test_every_threshold_value_has_its_own_reference_and_the_unverified_one_says
     for name in ("central_goods_services", "sub_central_goods_services", "works", "light_touch_services", "vat_inclusive"):
         for value in thresholds.children[name].values_list:
             own = parameter_references(value.metadata.get("reference"))
-            assert own and all(is_official(reference.href) for reference in own if not is_assumption(reference.title)), (name, value.instant_str)
+            assert own and all(is_official(reference.href) for reference in own if not is_assumption(reference.title)), (
+                name,
+                value.instant_str,
+            )
     first = thresholds.central_goods_services.values_list[-1]
     assert (first.instant_str, first.value) == ("2015-02-26", 111676)
     assert any(is_assumption(reference.title) for reference in parameter_references(first.metadata["reference"]))
@@ -223,7 +225,8 @@ def test_nhs_bodies_buy_on_the_central_thresholds_in_every_year(system):
 def law(system):
     """Every switch of the proposal set to false from publication: social value as the law stands."""
     switches = [
-        name for name, child in system.parameters.social_value.proposal.children.items()
+        name
+        for name, child in system.parameters.social_value.proposal.children.items()
         if isinstance(child, Parameter) and isinstance(child.values_list[0].value, bool)
     ]
     return reformed_system({f"social_value.proposal.{name}": {"2020-09-24": False} for name in switches})
@@ -247,7 +250,7 @@ LAW_CASES = [
 
 def law_situation():
     keys = ("organisation_type", "contract_type", "contract_value", "local_social_value_plan_min_weighting", "social_value_weighting")
-    return [{**dict(zip(keys, case)), "contract_value_includes_vat": True} for case in LAW_CASES]
+    return [{**dict(zip(keys, case, strict=False)), "contract_value_includes_vat": True} for case in LAW_CASES]
 
 
 def test_with_the_proposals_off_the_law_stands(law):

@@ -96,8 +96,12 @@ class Steps:
 
     def run(self, *command: str | Path) -> str:
         result = subprocess.run(
-            [str(part) for part in command], cwd=self.elsewhere, env=self.environment,
-            capture_output=True, text=True, timeout=self.remaining(),
+            [str(part) for part in command],
+            cwd=self.elsewhere,
+            env=self.environment,
+            capture_output=True,
+            text=True,
+            timeout=self.remaining(),
         )
         assert result.returncode == 0, f"{command} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
         return result.stdout
@@ -122,7 +126,10 @@ def assumptions_page(steps: Steps, venv_bin: Path) -> str:
     port = free_port()
     server = subprocess.Popen(
         [venv_bin / "kruger-rules", "serve", "--port", str(port)],
-        cwd=steps.elsewhere, env=steps.environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=steps.elsewhere,
+        env=steps.environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         while True:

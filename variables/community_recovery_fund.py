@@ -13,7 +13,6 @@ switches `community_recovery_fund.in_force` off) has no fund at all.
 """
 
 from numpy import where
-
 from openfisca_core.model_api import min_
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable

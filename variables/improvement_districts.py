@@ -10,12 +10,12 @@ date (the 5-year maximum of s.54(1)). See the model's assumptions
 import datetime
 
 from numpy import datetime64, logical_not, where
-
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
 from kruger_rules.dates import NO_DATE, add_years
 from kruger_rules.entities import Place
+
 
 class cid_votes_for(Variable):
     value_type = int

@@ -15,7 +15,8 @@ class place_is_left_behind(Variable):
     definition_period = YEAR
     label = "The place is left behind"
     reference = [
-        "Assumption based on Local Trust and OCSI (2019): a left-behind place is in the worst 10 % on both the IMD 2019 and the Community Needs Index",
+        "Assumption based on Local Trust and OCSI (2019): a left-behind place is in the worst 10 % "
+        "on both the IMD 2019 and the Community Needs Index",
         "/assumptions#left-behind-places-the-worst-tenth-on-both-indices",
         "Local Trust and OCSI (2019), Left behind? Understanding communities on the edge",
         "https://ocsi.uk/left-behind-areas/",

@@ -6,7 +6,6 @@ form. A place's award is the total over the award horizon (10 years), not a year
 """
 
 from numpy import clip, float32, where
-
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
@@ -32,7 +31,8 @@ class luc_fund_in_force(Variable):
     definition_period = YEAR
     label = "The Levelling Up Communities Fund is in force"
     reference = [
-        "Levelling Up Our Communities: proposals for a new social covenant (Danny Kruger MP, 2020-09-24), £2bn Levelling Up Communities Fund",
+        "Levelling Up Our Communities: proposals for a new social covenant (Danny Kruger MP, "
+        "2020-09-24), £2bn Levelling Up Communities Fund",
         "https://www.gov.uk/government/publications/levelling-up-our-communities-proposals-for-a-new-social-covenant",
         "Assumption: the report's proposals are in force in the model from its publication, 2020-09-24",
         "/assumptions#proposals-in-force-from-publication",
@@ -66,18 +66,15 @@ class luc_fund_place_eligible(Variable):
     definition_period = YEAR
     label = "The place is eligible for a Levelling Up Communities Fund award"
     reference = [
-        "Levelling Up Our Communities: proposals for a new social covenant (Danny Kruger MP, 2020-09-24): community-led transformation in left-behind areas",
+        "Levelling Up Our Communities: proposals for a new social covenant (Danny Kruger MP, "
+        "2020-09-24): community-led transformation in left-behind areas",
         "https://www.gov.uk/government/publications/levelling-up-our-communities-proposals-for-a-new-social-covenant",
         "Assumption: a left-behind place of 5,000 to 15,000 residents",
         "/assumptions#left-behind-places-and-the-levelling-up-communities-fund",
     ]
 
     def formula_2020_09_24(place, period, parameters):
-        return (
-            place("luc_fund_in_force", period)
-            & place("place_is_left_behind", period)
-            & place("luc_fund_population_in_range", period)
-        )
+        return place("luc_fund_in_force", period) & place("place_is_left_behind", period) & place("luc_fund_population_in_range", period)
 
 
 class luc_fund_place_award(Variable):
@@ -181,7 +178,8 @@ class luc_fund_legal_form_allowed(Variable):
     reference = [
         "Assumption: a charity, CIC, community benefit society or parish council, or a company limited by guarantee that is not for profit",
         "/assumptions#luc-fund-legal-forms-that-may-apply",
-        "Localism Act 2011 s.81(7): a voluntary body is a body, other than a public or local authority, whose activities are not carried on for profit",
+        "Localism Act 2011 s.81(7): a voluntary body is a body, other than a public or local "
+        "authority, whose activities are not carried on for profit",
         "https://www.legislation.gov.uk/ukpga/2011/20/section/81",
     ]
 
@@ -198,7 +196,8 @@ class luc_fund_applicant_eligible(Variable):
     definition_period = YEAR
     label = "May apply to the Levelling Up Communities Fund for its place's award"
     reference = [
-        "Levelling Up Our Communities: proposals for a new social covenant (Danny Kruger MP, 2020-09-24): community-led, community-owned transformation",
+        "Levelling Up Our Communities: proposals for a new social covenant (Danny Kruger MP, "
+        "2020-09-24): community-led, community-owned transformation",
         "https://www.gov.uk/government/publications/levelling-up-our-communities-proposals-for-a-new-social-covenant",
         "Assumption: an applicant in an eligible place, community-led, asset locked and of an allowed legal form",
         "/assumptions#left-behind-places-and-the-levelling-up-communities-fund",

@@ -4,7 +4,6 @@ Its figures are the model's assumptions: /assumptions#matchtrade.
 """
 
 from numpy import floor, where
-
 from openfisca_core.model_api import max_, min_
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
@@ -68,9 +67,11 @@ class match_trade_place_met(Variable):
     definition_period = YEAR
     label = "Meets MatchTrade's requirement on where it is based"
     reference = [
-        "Assumption based on the government response to the report (2022-02-02): from that date only social enterprises in left-behind places",
+        "Assumption based on the government response to the report (2022-02-02): from that "
+        "date only social enterprises in left-behind places",
         "/assumptions#matchtrade-left-behind-places-only-from-2022-02-02",
-        "Government response to the report (2022-02-02): \"Encourage social enterprises to flourish in left-behind places, including the option for a 'match-trade' scheme\"",
+        'Government response to the report (2022-02-02): "Encourage social enterprises to flourish in '
+        "left-behind places, including the option for a 'match-trade' scheme\"",
         "https://newsocialcovenant.co.uk/governments-response-to-the-kruger-report-2020",
     ]
 
@@ -87,7 +88,8 @@ class match_trade_eligible(Variable):
     reference = [
         "Levelling Up Our Communities: proposals for a new social covenant (Danny Kruger MP, 2020-09-24), MatchTrade recommendation",
         "https://www.gov.uk/government/publications/levelling-up-our-communities-proposals-for-a-new-social-covenant",
-        "Assumption: a social enterprise trading for at least a year, with a total income of at least £15,000, in a left-behind place from 2022-02-02",
+        "Assumption: a social enterprise trading for at least a year, with a total income of at "
+        "least £15,000, in a left-behind place from 2022-02-02",
         "/assumptions#matchtrade",
     ]
 
@@ -128,7 +130,8 @@ class match_trade_grant(Variable):
     label = "MatchTrade grant"
     unit = "currency-GBP"
     reference = [
-        'Levelling Up Our Communities: proposals for a new social covenant (Danny Kruger MP, 2020-09-24): public money to match "the revenue social enterprises make through trading"',
+        "Levelling Up Our Communities: proposals for a new social covenant (Danny Kruger MP, 2020-09-24): "
+        'public money to match "the revenue social enterprises make through trading"',
         "https://www.gov.uk/government/publications/levelling-up-our-communities-proposals-for-a-new-social-covenant",
         "Assumption: the match rate times the basis, within the yearly cap, in whole pounds, paid only from the minimum award",
         "/assumptions#matchtrade-trading-income-or-its-growth",

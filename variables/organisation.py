@@ -81,7 +81,8 @@ class is_not_for_profit(Variable):
     definition_period = YEAR
     label = "Does not carry on its activities for profit"
     reference = [
-        "Localism Act 2011 s.81(7): a voluntary body is a body, other than a public or local authority, whose activities are not carried on for profit",
+        "Localism Act 2011 s.81(7): a voluntary body is a body, other than a public or local "
+        "authority, whose activities are not carried on for profit",
         "https://www.legislation.gov.uk/ukpga/2011/20/section/81",
     ]
 
@@ -162,9 +163,11 @@ class is_public_body(Variable):
     definition_period = YEAR
     label = "Is a public body"
     reference = [
-        "Assumption: a public body is a local authority, fire and rescue authority, central government department or NHS body (a parish or town council is a community body)",
+        "Assumption: a public body is a local authority, fire and rescue authority, central government "
+        "department or NHS body (a parish or town council is a community body)",
         "/assumptions#kinds-of-body",
-        "Localism Act 2011 s.81(7): a voluntary body is a body, other than a public or local authority, whose activities are not carried on for profit",
+        "Localism Act 2011 s.81(7): a voluntary body is a body, other than a public or local "
+        "authority, whose activities are not carried on for profit",
         "https://www.legislation.gov.uk/ukpga/2011/20/section/81",
     ]
 
@@ -196,7 +199,8 @@ class is_asset_locked(Variable):
     definition_period = YEAR
     label = "Its assets are locked to its purpose, by its constitution or by law"
     reference = [
-        "Companies (Audit, Investigations and Community Enterprise) Act 2004 s.30 (cap on distributions and interest, part of a CIC's asset lock)",
+        "Companies (Audit, Investigations and Community Enterprise) Act 2004 s.30 (cap on "
+        "distributions and interest, part of a CIC's asset lock)",
         "https://www.legislation.gov.uk/ukpga/2004/27/section/30",
         "Community Interest Company Regulations 2005 (SI 2005/1788) Part 6 (distributions and the asset lock)",
         "https://www.legislation.gov.uk/uksi/2005/1788/contents/made",

@@ -1,7 +1,6 @@
 """A contract being procured: its facts, its commissioner's kind and its threshold."""
 
 from numpy import float64, select, where
-
 from openfisca_core.indexed_enums import Enum
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
@@ -127,7 +126,8 @@ class goods_and_services_threshold(Variable):
     label = "Goods and services threshold of the commissioner's kind"
     unit = "currency-GBP"
     reference = [
-        "Public Contracts Regulations 2015 reg 5(1)(a)-(b): supply and services contracts of central government and of sub-central authorities",
+        "Public Contracts Regulations 2015 reg 5(1)(a)-(b): supply and services contracts of "
+        "central government and of sub-central authorities",
         "https://www.legislation.gov.uk/uksi/2015/102/regulation/5",
         "Procurement Act 2023 Schedule 1 (from 2025-02-24)",
         "https://www.legislation.gov.uk/ukpga/2023/54/schedule/1",

@@ -16,7 +16,6 @@ clamps it to the last day of the target month (a decision due on 30 November plu
 from datetime import date
 
 from numpy import select
-
 from openfisca_core.indexed_enums import Enum
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
@@ -215,11 +214,9 @@ class right_to_serve_relevant_by_kind(Variable):
     definition_period = YEAR
     label = "May claim the Right to Serve by its kind of body, with enough members"
     reference = [
-        f"{LOCALISM_ACT} s.81(6)(b)-(d): a charitable body or trust, a parish council, "
-        "two or more employees of the authority",
+        f"{LOCALISM_ACT} s.81(6)(b)-(d): a charitable body or trust, a parish council, two or more employees of the authority",
         SECTION_81,
-        "Assumption: community interest companies and community benefit societies, "
-        "relevant bodies by their kind under the proposal",
+        "Assumption: community interest companies and community benefit societies, relevant bodies by their kind under the proposal",
         "/assumptions#right-to-serve-community-interest-companies-and-community-benefit-societies",
     ]
 
@@ -289,8 +286,7 @@ class right_to_serve_relevant_body(Variable):
         SECTION_81,
         f"{LOCALISM_ACT} s.81(7): a voluntary body is a body other than a public or local authority",
         SECTION_81,
-        "Assumption: the routes the proposal adds (social enterprises, community interest companies, "
-        "community benefit societies)",
+        "Assumption: the routes the proposal adds (social enterprises, community interest companies, community benefit societies)",
         "/assumptions#right-to-serve-social-enterprises-as-relevant-bodies",
         *REPORT,
     ]
@@ -374,8 +370,7 @@ class right_to_serve_acknowledgement_due(Variable):
     definition_period = YEAR
     label = "Date by which the authority must acknowledge the claim"
     reference = [
-        f"Assumption, {NO_STATUTE}: acknowledgement 30 days after submission, "
-        "based on Community Right to Challenge practice",
+        f"Assumption, {NO_STATUTE}: acknowledgement 30 days after submission, based on Community Right to Challenge practice",
         "/assumptions#right-to-serve-acknowledgement-deadline",
         f"{LOCALISM_ACT} s.84: each relevant authority specifies the period within which it notifies its decision",
         SECTION_84,
@@ -426,8 +421,7 @@ class right_to_serve_procurement_earliest_start(Variable):
         f"Assumption, {NO_STATUTE}: procurement to start at the earliest 3 months after the decision due date, "
         "based on Warwickshire County Council's policy",
         "/assumptions#right-to-serve-procurement-window",
-        f"{LOCALISM_ACT} s.84: each relevant authority specifies the minimum and maximum periods "
-        "before a procurement exercise starts",
+        f"{LOCALISM_ACT} s.84: each relevant authority specifies the minimum and maximum periods before a procurement exercise starts",
         SECTION_84,
     ]
 
@@ -454,8 +448,7 @@ class right_to_serve_procurement_latest_start(Variable):
         f"Assumption, {NO_STATUTE}: procurement to start at the latest 18 months after the decision due date, "
         "based on Warwickshire County Council's policy",
         "/assumptions#right-to-serve-procurement-window",
-        f"{LOCALISM_ACT} s.84: each relevant authority specifies the minimum and maximum periods "
-        "before a procurement exercise starts",
+        f"{LOCALISM_ACT} s.84: each relevant authority specifies the minimum and maximum periods before a procurement exercise starts",
         SECTION_84,
     ]
 

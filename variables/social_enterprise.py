@@ -4,7 +4,6 @@ How the model reads the criteria: /assumptions#social-enterprise-test-the-social
 """
 
 from numpy import clip, divide, float32, zeros_like
-
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 

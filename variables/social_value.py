@@ -1,7 +1,6 @@
 """Social value in procurement: the Social Value Act, the minimum weightings, Social Value Plans."""
 
 from numpy import float32, where
-
 from openfisca_core.model_api import max_, min_
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable

@@ -1,64 +1,27 @@
 """POST /api/v1/eligibility: every scheme for every declared entity, why, and what would change it.
 
-The body is read as raw JSON within the app's limits, then checked against
-:class:`EligibilityRequest`; the explanation runs in a worker thread.
+The body is read and checked by api.deps (``Explained``: its model, api.requests.EligibilityRequest,
+and the organisation limit); the explanation runs in a worker thread.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.jsonio import JSONResponse, parse_json, read_body
-from api.routers.reforms import ReformQuery, requested_reform
-from api.schemas import error_responses
-from kruger_rules.errors import KrugerError, json_path
+from api.deps import Explained, Reformed
+from api.jsonio import JSONResponse
+from api.requests import EligibilityRequest
+from api.schemas import error_responses, model_schema
 from kruger_rules.explain import explain
-from kruger_rules.reforms import reformed_system
 from kruger_rules.system import rules_version
 
 router = APIRouter(tags=["Eligibility"])
 
 JsonValue = bool | int | float | str | None
-
-
-class EligibilityRequest(BaseModel):
-    """A situation in OpenFisca's web-API shape, and the year to assess."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "period": "2024",
-                    "situation": {
-                        "organisations": {
-                            "o1": {
-                                "organisation_type": "community_interest_company",
-                                "is_independent": True,
-                                "months_since_established": 30,
-                                "months_trading": 24,
-                                "total_income": 12000,
-                                "trading_income": 3840,
-                            }
-                        },
-                        "places": {"p1": {"members": ["o1"], "imd_decile": 1, "cni_decile": 1}},
-                    },
-                }
-            ]
-        },
-    )
-
-    situation: dict[str, Any] = Field(description="Organisations, places and procurements, with their facts (the variable names of /variables).")
-    period: StrictStr | StrictInt = Field(description="The year assessed, e.g. '2024'.")
-    reform: StrictStr | dict[str, Any] | None = Field(
-        None,
-        description="A reform to assess under: a named reform (listed at /api/v1/reforms), "
-        "{\"name\": ..., \"parameters\": {...}} or {\"parameter.path\": {\"YYYY-MM-DD\": value}}; with ?reform=NAME, its parameters apply on top.",
-    )
 
 
 class ParameterReference(BaseModel):
@@ -160,50 +123,11 @@ class EligibilityResponse(BaseModel):
         "requestBody": {
             "required": True,
             "description": "A situation and the year to assess",
-            "content": {"application/json": {"schema": EligibilityRequest.model_json_schema()}},
+            "content": {"application/json": {"schema": model_schema(EligibilityRequest)}},
         }
     },
     responses=error_responses(400, 413, 415),
 )
-async def eligibility(request: Request, reform: ReformQuery = None):
-    settings = request.app.state.settings
-    body = parse_json(await read_body(request, settings.max_body_bytes), settings.max_json_depth)
-    asked = checked_request(body)
-    spec = requested_reform(reform, asked.reform)
-    system = reformed_system(spec)
-    persons = system.person_entity.plural
-    instances = asked.situation.get(persons)
-    count = len(instances) if isinstance(instances, dict) else 0
-    limit = min(settings.max_organisations, settings.max_explained_organisations)
-    if count > limit:
-        raise KrugerError(
-            "too_many_organisations",
-            f"{count:,} {persons} to explain in one request; the limit is {limit:,}: split the request",
-            json_path("situation", persons),
-        )
-    answer = await run_in_threadpool(explain, system, asked.situation, asked.period)
-    return JSONResponse({"rules_version": rules_version(), "reform": None if spec.is_baseline else spec.data, **answer})
-
-
-def checked_request(body) -> EligibilityRequest:
-    """The body as an :class:`EligibilityRequest`, or a 400 naming the first field at fault."""
-    try:
-        return EligibilityRequest.model_validate(body)
-    except ValidationError as error:
-        first = error.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else None
-        if field is None:
-            raise KrugerError("bad_request", "the body must be a JSON object with a situation and a period", "$") from None
-        if first["type"] == "missing":
-            message = f"'{field}' is required"
-        elif first["type"] == "extra_forbidden":
-            message = f"'{field}' is not a field of the body, which has 'situation', 'period' and 'reform'"
-        else:
-            message = FIELD_NEEDS.get(field, first["msg"])
-        raise KrugerError("bad_request", message, json_path(field)) from None
-
-
-FIELD_NEEDS = {
-    "situation": "'situation' is a JSON object of entities: organisations, places, procurements",
-    "period": "'period' is the year assessed, such as '2024'",
-}
+async def eligibility(asked: Explained, reformed: Reformed):
+    answer = await run_in_threadpool(explain, reformed.system, asked.situation, asked.period)
+    return JSONResponse({"rules_version": rules_version(), "reform": reformed.data, **answer})

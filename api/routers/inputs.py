@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from openfisca_core.indexed_enums import Enum
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from api.jsonio import JSONResponse
-from api.schemas import error_responses
+from api.schemas import component, error_responses
 from kruger_rules.coverage import covered_year
 from kruger_rules.dates import NO_DATE
 from kruger_rules.dependencies import dependencies
@@ -53,7 +53,12 @@ class InputsResponse(BaseModel):
     summary="The input variables that can change a variable's value",
     responses=error_responses(400, 404),
 )
-def inputs_that_matter(variable: str, period: str | None = Query(None, description="Read the formulas of this year only, e.g. '2024'.")):
+def inputs_that_matter(
+    variable: Annotated[str, WithJsonSchema(component("VariableName"))],
+    period: Annotated[
+        str | None, Query(description="Read the formulas of this year only, e.g. '2024'."), WithJsonSchema(component("Period"))
+    ] = None,
+):
     system = shared_system()
     if variable not in system.variables:
         raise KrugerError("variable_not_found", f"no variable '{variable}'{did_you_mean(variable, system.variables)}", "$.variable")

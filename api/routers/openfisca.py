@@ -13,25 +13,18 @@ from __future__ import annotations
 import functools
 
 import orjson
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from openfisca_web_api.loader import build_data
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from api.batching import organisations_in
 from api.calculation import traced
+from api.deps import Baseline, Reformed, Situation
 from api.jsonio import JSONResponse
-from api.routers.reforms import ReformQuery, read_reformed_situation
 from api.schemas import described_as, error_responses, json_answer, json_body
 from kruger_rules.errors import KrugerError, did_you_mean
-from kruger_rules.system import shared_system
 
 router = APIRouter(tags=["OpenFisca Web API"])
-
-
-def system_for(request: Request):
-    """The rule system a request is answered on: the shared baseline."""
-    return shared_system()
 
 
 @functools.lru_cache(maxsize=8)
@@ -70,17 +63,17 @@ async def root(request: Request):
 
 
 @router.get("/entities", summary="List all entities", responses={**described_as("entities", "Each entity by key"), **error_responses(400)})
-async def entities(system=Depends(system_for)):
+async def entities(system: Baseline):
     return JSONResponse(described(system)["entities"])
 
 
 @router.get("/variables", summary="List all variables", responses={**described_as("variables", "Each variable's label and link"), **error_responses(400)})
-async def variables(request: Request, system=Depends(system_for)):
+async def variables(request: Request, system: Baseline):
     return raw_json(rendered_listing(system, "variables", str(request.base_url)))
 
 
 @router.get("/variable/{variable_id}", summary="Describe a variable", responses={**described_as("variable", "The variable"), **error_responses(400, 404)})
-async def variable(variable_id: str, system=Depends(system_for)):
+async def variable(variable_id: str, system: Baseline):
     found = described(system)["variables"].get(variable_id)
     if found is None:
         raise KrugerError(
@@ -92,7 +85,7 @@ async def variable(variable_id: str, system=Depends(system_for)):
 
 
 @router.get("/parameters", summary="List all parameters", responses={**described_as("parameters", "Each parameter's description and link"), **error_responses(400)})
-async def parameters(request: Request, system=Depends(system_for)):
+async def parameters(request: Request, system: Baseline):
     return raw_json(rendered_listing(system, "parameters", str(request.base_url)))
 
 
@@ -101,7 +94,7 @@ async def parameters(request: Request, system=Depends(system_for)):
     summary="Describe a parameter (id with dots or slashes)",
     responses={**described_as("parameter", "The parameter and its dated values"), **error_responses(400, 404)},
 )
-async def parameter(parameter_id: str, system=Depends(system_for)):
+async def parameter(parameter_id: str, system: Baseline):
     known = described(system)["parameters"]
     found = known.get(parameter_id) or known.get(parameter_id.replace(".", "/"))
     if found is None:
@@ -115,7 +108,7 @@ async def parameter(parameter_id: str, system=Depends(system_for)):
 
 
 @router.get("/spec", summary="OpenFisca's OpenAPI specification of this system", responses={**described_as("spec", "OpenAPI 3.0 document"), **error_responses(400)})
-async def spec(request: Request, system=Depends(system_for)):
+async def spec(request: Request, system: Baseline):
     return JSONResponse({**described(system)["openAPI_spec"], "servers": [{"url": f"{request.url.scheme}://{request.url.netloc}"}]})
 
 
@@ -134,9 +127,8 @@ SITUATION_BODY = json_body(
     openapi_extra=SITUATION_BODY,
     responses={200: json_answer("SituationAnswer", "The situation with each null replaced by its value"), **error_responses(400, 413, 415)},
 )
-async def calculate(request: Request, reform: ReformQuery = None):
-    system, situation = await read_reformed_situation(request, reform)
-    return raw_json(await request.app.state.batcher.calculate(system, situation, organisations_in(system, situation)))
+async def calculate(request: Request, situation: Situation, reformed: Reformed):
+    return raw_json(await request.app.state.batcher.calculate(reformed.system, situation.facts, situation.organisations))
 
 
 @router.post(
@@ -145,6 +137,5 @@ async def calculate(request: Request, reform: ReformQuery = None):
     openapi_extra=SITUATION_BODY,
     responses={200: json_answer("Trace", "Each variable computed, its value, its dependencies and the parameters it read"), **error_responses(400, 413, 415)},
 )
-async def trace(request: Request, reform: ReformQuery = None):
-    system, situation = await read_reformed_situation(request, reform)
-    return raw_json(await run_in_threadpool(traced, system, situation))
+async def trace(situation: Situation, reformed: Reformed):
+    return raw_json(await run_in_threadpool(traced, reformed.system, situation.facts))

@@ -54,4 +54,3 @@ def __getattr__(name: str) -> type[NamedReform]:
         if name in named:
             return named[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-

@@ -36,7 +36,8 @@ def _load(path: Path) -> type[NamedReform]:
     sys.modules[module_name] = module
     spec.loader.exec_module(module)
     classes = [
-        value for value in vars(module).values()
+        value
+        for value in vars(module).values()
         if isinstance(value, type) and issubclass(value, NamedReform) and value is not NamedReform and value.__module__ == module_name
     ]
     if len(classes) != 1 or classes[0].name != path.stem:

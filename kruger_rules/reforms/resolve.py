@@ -28,15 +28,14 @@ def parse_reform(data, at: Path_ = ("reform",), baseline=None) -> ReformSpec:
     if not isinstance(data, dict):
         raise KrugerError(
             "bad_reform",
-            "a reform is a named reform's name, {\"name\": ..., \"parameters\": {...}} or {\"parameter.path\": {\"YYYY-MM-DD\": value}}",
+            'a reform is a named reform\'s name, {"name": ..., "parameters": {...}} or {"parameter.path": {"YYYY-MM-DD": value}}',
             json_path(*at),
         )
     wrapper = {"name", "parameters"} & set(data)
     if wrapper and set(data) - wrapper:
         raise KrugerError(
             "bad_reform",
-            "a reform is either {\"name\": ..., \"parameters\": {...}} or parameters alone, not both: "
-            "move the parameters into \"parameters\"",
+            'a reform is either {"name": ..., "parameters": {...}} or parameters alone, not both: move the parameters into "parameters"',
             json_path(*at, sorted(set(data) - wrapper)[0]),
         )
     if wrapper:

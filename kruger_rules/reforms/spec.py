@@ -99,7 +99,7 @@ BASELINE = ReformSpec()
 def parse_parameters(data, tree: ParameterNode, at: Path_) -> tuple[Change, ...]:
     """Every change of ``{"parameter.path": {date_key: value}}``, checked against ``tree``."""
     if not isinstance(data, dict):
-        raise KrugerError("bad_reform", "parameters are an object of {\"parameter.path\": {\"YYYY-MM-DD\": value}}", json_path(*at))
+        raise KrugerError("bad_reform", 'parameters are an object of {"parameter.path": {"YYYY-MM-DD": value}}', json_path(*at))
     changes = []
     for path, by_date in data.items():
         leaf, ancestors = leaf_lineage(tree, path, json_path(*at, path))
@@ -107,7 +107,7 @@ def parse_parameters(data, tree: ParameterNode, at: Path_) -> tuple[Change, ...]
         if not isinstance(by_date, dict) or not by_date:
             raise KrugerError(
                 "bad_reform_date",
-                f"'{path}' takes an object of dates and values, e.g. {{\"2024-01-01\": value}} or {{\"2024-01-01.2026-12-31\": value}}",
+                f'\'{path}\' takes an object of dates and values, e.g. {{"2024-01-01": value}} or {{"2024-01-01.2026-12-31": value}}',
                 json_path(*at, path),
             )
         for key, value in by_date.items():
