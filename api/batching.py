@@ -59,7 +59,9 @@ class Queue:
     def next_batch(self):
         """The first pending requests on the first one's system, within the batch's size."""
         system = self.pending[0][0]
-        batch, rest, size = [], [], 0
+        batch: list[tuple] = []
+        rest: list[tuple] = []
+        size = 0
         for item in self.pending:
             if item[0] is system and (not batch or size + item[2] <= MAX_BATCH_ORGANISATIONS):
                 batch.append(item)
@@ -71,14 +73,13 @@ class Queue:
     async def answer(self, batch) -> None:
         system = batch[0][0]
         try:
-            results = await run_in_threadpool(calculated_together, system, [item[1] for item in batch])
+            results: list = await run_in_threadpool(calculated_together, system, [item[1] for item in batch])
         except Exception as error:  # a fault, not the requests': each of them is told
             results = [error] * len(batch)
-        for (_, _, _, future), result in zip(batch, results):
+        for (_, _, _, future), result in zip(batch, results, strict=True):
             if future.done():
                 continue
             if isinstance(result, Exception):
                 future.set_exception(result)
             else:
                 future.set_result(result)
-

@@ -23,7 +23,7 @@ def calculated(system, situation: dict) -> bytes:
     return orjson.dumps(situation)
 
 
-def calculated_together(system, situations: list[dict]) -> list[bytes | KrugerError]:
+def calculated_together(system, situations: list[dict]) -> list[bytes | KrugerError | None]:
     """The answer (or the error) of each situation, computed in one simulation when they are all valid."""
     if len(situations) == 1:
         return [answer_or_error(calculated, system, situations[0])]
@@ -116,8 +116,8 @@ def traced(system, situation: dict) -> bytes:
     case = build_case(system, situation)
     case.simulation.trace = True
     requested = []
-    for plural, instances in situation.items():
-        for iid, facts in instances.items():
+    for instances in situation.values():
+        for facts in instances.values():
             for name, given in facts.items():
                 if isinstance(given, dict):
                     requested += [(name, text) for text, value in given.items() if value is None]

@@ -31,6 +31,7 @@ from kruger_rules.system import shared_system
 
 Body = TypeVar("Body", bound=RequestBody)
 
+
 async def app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
@@ -94,7 +95,7 @@ ReformQuery = Annotated[
     str | None,
     Query(
         description="A named reform to answer under (listed at /api/v1/reforms); "
-        "a top-level \"reform\" in the body may add parameter changes.",
+        'a top-level "reform" in the body may add parameter changes.',
         examples=["current_law"],
     ),
     WithJsonSchema(component("ReformName")),

@@ -67,6 +67,7 @@ def internal_error_body() -> bytes:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(KrugerError, on_kruger_error)
-    app.add_exception_handler(RequestValidationError, on_validation_error)
-    app.add_exception_handler(HTTPException, on_http_error)
+    # Starlette types a handler as taking any Exception; each of these is registered for its own class.
+    app.add_exception_handler(KrugerError, on_kruger_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, on_validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, on_http_error)  # type: ignore[arg-type]

@@ -112,4 +112,3 @@ def json_depth(body: bytes, limit: int) -> int:
     step = numpy.isin(marks, OPEN).astype(numpy.int32) - numpy.isin(marks, CLOSE).astype(numpy.int32)
     step[in_string] = 0
     return int(numpy.cumsum(step).max(initial=0))
-

@@ -16,15 +16,7 @@ from kruger_rules import units
 from kruger_rules.coverage import LAST_YEAR
 from kruger_rules.parameter_tree import leaves, metadata
 from kruger_rules.reforms import named_reforms
-
-FIRST_DATE_YEAR = 1900
-"""The first year a change may start in; the engine refuses earlier ones."""
-
-NUMBER_LIMIT = 1e15
-"""Largest size of a number a change may set, as the engine bounds it."""
-
-WHOLE_NUMBER_LIMIT = 2**31 - 1
-"""Largest size of a whole number a change may set, as the engine bounds it."""
+from kruger_rules.reforms.spec import FIRST_DATE_YEAR, NUMBER_LIMIT, WHOLE_NUMBER_LIMIT
 
 Schema = dict[str, Any]
 
@@ -83,6 +75,6 @@ def reform_components(system) -> dict[str, Schema]:
                 },
                 component("ParameterChanges"),
             ],
-            "description": "A named reform, {\"name\": ..., \"parameters\": {...}} or {\"parameter.path\": {\"YYYY-MM-DD\": value}}.",
+            "description": 'A named reform, {"name": ..., "parameters": {...}} or {"parameter.path": {"YYYY-MM-DD": value}}.',
         },
     }

@@ -90,8 +90,8 @@ class EligibilityRequest(RequestBody):
     period: Annotated[StrictStr | StrictInt, WithJsonSchema(marked("Year"))] = Field(description="The year assessed, e.g. '2024'.")
     reform: Annotated[StrictStr | dict[str, Any] | None, WithJsonSchema(marked("Reform"))] = Field(
         None,
-        description="A reform to assess under: a named reform (listed at /api/v1/reforms), {\"name\": ..., \"parameters\": {...}} "
-        "or {\"parameter.path\": {\"YYYY-MM-DD\": value}}; with ?reform=NAME, its parameters apply on top.",
+        description='A reform to assess under: a named reform (listed at /api/v1/reforms), {"name": ..., "parameters": {...}} '
+        'or {"parameter.path": {"YYYY-MM-DD": value}}; with ?reform=NAME, its parameters apply on top.',
     )
 
 
@@ -120,12 +120,10 @@ class CompareRequest(RequestBody):
     reforms: Reforms = Field(
         min_length=1,
         max_length=MAX_COMPARED_REFORMS,
-        description="Named reforms, or {\"name\": ..., \"parameters\": {...}}, or {\"parameter.path\": {\"YYYY-MM-DD\": value}}.",
+        description='Named reforms, or {"name": ..., "parameters": {...}}, or {"parameter.path": {"YYYY-MM-DD": value}}.',
         examples=[["current_law", REFORM_EXAMPLE]],
     )
-    variables: VariableNames = Field(
-        None, description="Outputs to compare; default: the situation's nulls, else every computed variable."
-    )
+    variables: VariableNames = Field(None, description="Outputs to compare; default: the situation's nulls, else every computed variable.")
     changed_only: StrictBool = Field(False, description="Only the outputs some reform changes.")
 
 

@@ -14,7 +14,9 @@ class ErrorBody(BaseModel):
 
     code: str = Field(examples=["unknown_variable"])
     message: str = Field(examples=["unknown variable 'total_incme' (did you mean 'total_income'?)"])
-    path: str = Field(examples=["$.organisations.o1.total_incme"], description="JSONPath of the part of the request at fault; $ is the whole request")
+    path: str = Field(
+        examples=["$.organisations.o1.total_incme"], description="JSONPath of the part of the request at fault; $ is the whole request"
+    )
 
 
 class Health(BaseModel):
@@ -23,7 +25,10 @@ class Health(BaseModel):
 
 
 class Version(BaseModel):
-    rules_version: str = Field(description="Package version and a hash of the rule files: the same version computes the same answers", examples=["0.1.0+3f9c2a1b0d"])
+    rules_version: str = Field(
+        description="Package version and a hash of the rule files: the same version computes the same answers",
+        examples=["0.1.0+3f9c2a1b0d"],
+    )
     package_version: str = Field(examples=["0.1.0"])
     rules_hash: str = Field(examples=["3f9c2a1b0d"])
     openfisca_core: str = Field(examples=["46.0.1"])
@@ -92,7 +97,12 @@ DESCRIPTIONS = {
         "additionalProperties": {
             "type": "object",
             "required": ["plural", "description", "documentation"],
-            "properties": {"plural": {"type": "string"}, "description": {"type": "string"}, "documentation": {"type": "string"}, "roles": {"type": "object"}},
+            "properties": {
+                "plural": {"type": "string"},
+                "description": {"type": "string"},
+                "documentation": {"type": "string"},
+                "roles": {"type": "object"},
+            },
         },
     },
     "variables": LISTING,

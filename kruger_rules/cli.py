@@ -55,11 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("file", type=Path, help="situation file (.json, .yaml or .yml)")
     compare.add_argument(
-        "--reform", action="append", metavar="NAME|FILE",
+        "--reform",
+        action="append",
+        metavar="NAME|FILE",
         help="a named reform or a reform file; repeat to compare several (default: current_law)",
     )
     compare.add_argument("--period", help="year to compute, e.g. 2024; also the period of values given without one")
-    compare.add_argument("--variables", help="comma-separated variables to compare (default: the file's nulls, else every computed variable)")
+    compare.add_argument(
+        "--variables", help="comma-separated variables to compare (default: the file's nulls, else every computed variable)"
+    )
     compare.add_argument("--changed", action="store_true", help="show only the outputs some reform changes")
     compare.add_argument("--output", choices=("table", "json"), default="table", help="table (default) or json")
     compare.set_defaults(run=run_compare)
@@ -75,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
     serve.set_defaults(run=run_serve)
 
-    version = commands.add_parser("version", help="print the rules version", description="Print the rules version and the OpenFisca version.")
+    version = commands.add_parser(
+        "version", help="print the rules version", description="Print the rules version and the OpenFisca version."
+    )
     version.set_defaults(run=run_version)
 
     from kruger_rules.population.cli import add_population_commands
@@ -98,7 +104,9 @@ def load_situation(path: Path) -> dict:
             return yaml.safe_load(text)
         return json.loads(text, parse_constant=reject_constant)
     except (json.JSONDecodeError, yaml.YAMLError) as error:
-        raise KrugerError("bad_file", f"{path} is not valid {'YAML' if path.suffix in {'.yaml', '.yml'} else 'JSON'}: {str(error).splitlines()[0]}") from None
+        raise KrugerError(
+            "bad_file", f"{path} is not valid {'YAML' if path.suffix in {'.yaml', '.yml'} else 'JSON'}: {str(error).splitlines()[0]}"
+        ) from None
 
 
 def reject_constant(name: str):
@@ -149,7 +157,7 @@ def print_rows(headers: list[str], rows: list[list[str]]) -> Console:
         table.add_column(header, justify="left" if position < 4 else "right")
     for cells in rows:
         table.add_row(*cells)
-    widths = [max(len(text) for text in column) for column in zip(headers, *rows)]
+    widths = [max(len(text) for text in column) for column in zip(headers, *rows, strict=True)]
     console = Console(width=max(80, sum(widths) + 3 * len(widths) + 1))
     console.print(table)
     return console

@@ -2,13 +2,12 @@
 
 import functools
 
+import api_document_rules  # noqa: F401  (requests schemathesis generates keep the rules the API document states in words)
 import pytest
 import yaml
-
 from openfisca_core.tools.test_runner import OpenFiscaPlugin, YamlFile, YamlItem
 
 from kruger_rules import CountryTaxBenefitSystem
-import api_document_rules  # noqa: F401  (requests schemathesis generates keep the rules the API document states in words)
 
 
 @functools.cache

@@ -18,7 +18,13 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(Settings(max
 schema.config.generation.update(modes=[schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE])
 schema.config.phases.update(phases=["examples", "fuzzing"])
 
-CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance, schemathesis.checks.positive_data_acceptance]
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+    content_type_conformance,
+    schemathesis.checks.positive_data_acceptance,
+]
 
 
 @schema.parametrize()

@@ -46,7 +46,10 @@ def test_a_mapping_is_read_alone_without_the_process_environment(monkeypatch):
 
 
 def test_the_origins_are_a_comma_separated_list():
-    assert Settings.from_env({"KRUGER_CORS_ORIGINS": " https://a.example, ,https://b.example "}).allowed_origins == ["https://a.example", "https://b.example"]
+    assert Settings.from_env({"KRUGER_CORS_ORIGINS": " https://a.example, ,https://b.example "}).allowed_origins == [
+        "https://a.example",
+        "https://b.example",
+    ]
 
 
 @pytest.fixture

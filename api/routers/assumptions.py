@@ -57,7 +57,12 @@ def assumptions_page() -> str:
     ASSUMPTIONS_ROUTE,
     summary="The model's assumptions, one section per assumption",
     response_class=HTMLResponse,
-    responses={200: {"content": {"text/html": {}}, "description": "The assumptions document as a page; each heading's id is the anchor references use."}},
+    responses={
+        200: {
+            "content": {"text/html": {}},
+            "description": "The assumptions document as a page; each heading's id is the anchor references use.",
+        }
+    },
 )
 async def assumptions() -> HTMLResponse:
     return HTMLResponse(assumptions_page())

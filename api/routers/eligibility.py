@@ -108,7 +108,9 @@ class GroupEligibility(BaseModel):
 
 class EligibilityResponse(BaseModel):
     rules_version: str
-    reform: dict[str, Any] | None = Field(None, description="The reform assessed under, in its normalised data form; null for the baseline.")
+    reform: dict[str, Any] | None = Field(
+        None, description="The reform assessed under, in its normalised data form; null for the baseline."
+    )
     period: str
     organisations: dict[str, OrganisationEligibility]
     places: dict[str, GroupEligibility]

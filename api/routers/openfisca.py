@@ -38,7 +38,10 @@ def rendered_listing(system, kind: str, base_url: str) -> bytes:
     """/variables or /parameters as JSON, with links under ``base_url``, rendered once per host."""
     data = described(system)
     if kind == "variables":
-        listing = {name: {"description": variable["description"], "href": f"{base_url}variable/{name}"} for name, variable in data["variables"].items()}
+        listing = {
+            name: {"description": variable["description"], "href": f"{base_url}variable/{name}"}
+            for name, variable in data["variables"].items()
+        }
     else:
         listing = {
             parameter["id"]: {"description": parameter["description"], "href": f"{base_url}parameter/{name}"}
@@ -67,12 +70,20 @@ async def entities(system: Baseline):
     return JSONResponse(described(system)["entities"])
 
 
-@router.get("/variables", summary="List all variables", responses={**described_as("variables", "Each variable's label and link"), **error_responses(400)})
+@router.get(
+    "/variables",
+    summary="List all variables",
+    responses={**described_as("variables", "Each variable's label and link"), **error_responses(400)},
+)
 async def variables(request: Request, system: Baseline):
     return raw_json(rendered_listing(system, "variables", str(request.base_url)))
 
 
-@router.get("/variable/{variable_id}", summary="Describe a variable", responses={**described_as("variable", "The variable"), **error_responses(400, 404)})
+@router.get(
+    "/variable/{variable_id}",
+    summary="Describe a variable",
+    responses={**described_as("variable", "The variable"), **error_responses(400, 404)},
+)
 async def variable(variable_id: str, system: Baseline):
     found = described(system)["variables"].get(variable_id)
     if found is None:
@@ -84,7 +95,11 @@ async def variable(variable_id: str, system: Baseline):
     return JSONResponse(found)
 
 
-@router.get("/parameters", summary="List all parameters", responses={**described_as("parameters", "Each parameter's description and link"), **error_responses(400)})
+@router.get(
+    "/parameters",
+    summary="List all parameters",
+    responses={**described_as("parameters", "Each parameter's description and link"), **error_responses(400)},
+)
 async def parameters(request: Request, system: Baseline):
     return raw_json(rendered_listing(system, "parameters", str(request.base_url)))
 
@@ -107,7 +122,11 @@ async def parameter(parameter_id: str, system: Baseline):
     return JSONResponse(found)
 
 
-@router.get("/spec", summary="OpenFisca's OpenAPI specification of this system", responses={**described_as("spec", "OpenAPI 3.0 document"), **error_responses(400)})
+@router.get(
+    "/spec",
+    summary="OpenFisca's OpenAPI specification of this system",
+    responses={**described_as("spec", "OpenAPI 3.0 document"), **error_responses(400)},
+)
 async def spec(request: Request, system: Baseline):
     return JSONResponse({**described(system)["openAPI_spec"], "servers": [{"url": f"{request.url.scheme}://{request.url.netloc}"}]})
 
@@ -115,8 +134,8 @@ async def spec(request: Request, system: Baseline):
 SITUATION_BODY = json_body(
     "Situation",
     "Entities and their facts by period; give each output wanted as null. "
-    "Example: {\"organisations\": {\"o1\": {\"total_income\": {\"2024\": 30000}, \"is_social_enterprise\": {\"2024\": null}}}}. "
-    "A top-level \"reform\" (a named reform, {\"name\": ..., \"parameters\": ...} or {\"parameter.path\": {\"YYYY-MM-DD\": value}}) "
+    'Example: {"organisations": {"o1": {"total_income": {"2024": 30000}, "is_social_enterprise": {"2024": null}}}}. '
+    'A top-level "reform" (a named reform, {"name": ..., "parameters": ...} or {"parameter.path": {"YYYY-MM-DD": value}}) '
     "answers under that reform; it is not echoed in the answer.",
 )
 
@@ -135,7 +154,10 @@ async def calculate(request: Request, situation: Situation, reformed: Reformed):
     "/trace",
     summary="Compute the outputs given as null, with every step",
     openapi_extra=SITUATION_BODY,
-    responses={200: json_answer("Trace", "Each variable computed, its value, its dependencies and the parameters it read"), **error_responses(400, 413, 415)},
+    responses={
+        200: json_answer("Trace", "Each variable computed, its value, its dependencies and the parameters it read"),
+        **error_responses(400, 413, 415),
+    },
 )
 async def trace(situation: Situation, reformed: Reformed):
     return raw_json(await run_in_threadpool(traced, reformed.system, situation.facts))

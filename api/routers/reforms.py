@@ -42,7 +42,9 @@ class ParameterChange(BaseModel):
 class NamedReformDescription(BaseModel):
     name: str = Field(examples=["match_trade_cap_20k"])
     description: str
-    structural: str | None = Field(description="What the reform changes in the rules themselves, beyond parameters; null for a reform of parameters only.")
+    structural: str | None = Field(
+        description="What the reform changes in the rules themselves, beyond parameters; null for a reform of parameters only."
+    )
     changes: list[ParameterChange]
 
 

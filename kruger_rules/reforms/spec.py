@@ -22,9 +22,15 @@ from kruger_rules.errors import KrugerError, json_path, shortened
 from kruger_rules.parameter_tree import inherited, leaf_lineage
 
 FIRST_DATE_YEAR = 1900
+"""The first year a change may start in: earlier than any law the rules hold, so a typo, not a policy."""
+
 DATE_KEY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.(\d{4}-\d{2}-\d{2}))?$")
+
 WHOLE_NUMBER_LIMIT = 2**31 - 1
+"""Largest whole number a change may set: OpenFisca's integer variables are 32-bit."""
+
 NUMBER_LIMIT = 1e15
+"""Largest number a change may set: far above any sum of public money, and small enough that a product of two stays finite in 32-bit floats."""
 
 Path_ = tuple[str | int, ...]
 
