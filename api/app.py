@@ -24,6 +24,7 @@ from api.routers import assumptions, eligibility, inputs, openfisca, reforms, se
 from api.settings import Settings
 from api.situation_schemas import situation_components
 from kruger_rules.reforms import configure_cache
+from kruger_rules.schemes import schemes
 from kruger_rules.system import package_version, rules_version, shared_system
 
 ROUTERS = [
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
+        schemes(system)  # a faulty scheme file stops the server here, not a request later
         openfisca.described(system)
         gc.collect()
         gc.freeze()

@@ -5,6 +5,12 @@ eligibility, the amounts, dates and other outcomes to show with it, and, where t
 formula is no plain AND, the criteria (a variable's name, or ``{variable, expected}`` for one
 that must be false). The file's name is the scheme's key.
 
+A scheme that pays money also says what it costs, for population runs: ``cost`` names the amount
+variable whose values, summed over the scheme's entities, are its cost (a variable of the entity its
+eligibility decides for), and ``budget`` what that cost is set against: a parameter's dotted name, or
+a variable that is the same for every instance (read once, never summed). The engine reads costs and
+budgets from these files, so that it never names a scheme.
+
 A file is checked whole when read: a key it may not have (a misspelling), a missing one, or a
 variable the rule system does not have is an error naming the file, the key and the variable.
 """
@@ -20,7 +26,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
-from kruger_rules.errors import did_you_mean
+from kruger_rules.errors import KrugerError, did_you_mean
+from kruger_rules.parameter_tree import find_leaf, leaf_names
 from kruger_rules.system import VARIABLES_DIR
 
 EXPLANATIONS_DIR = VARIABLES_DIR / "explanations"
@@ -48,6 +55,8 @@ class Declaration(BaseModel):
     dates: tuple[str, ...] = ()
     outcomes: tuple[str, ...] = ()
     criteria: tuple[Criterion, ...] | None = None
+    cost: str | None = None
+    budget: str | None = None
 
     @field_validator("criteria", mode="before")
     @classmethod
@@ -63,6 +72,8 @@ class Declaration(BaseModel):
         for key in ("amounts", "dates", "outcomes"):
             yield from ((key, name) for name in getattr(self, key))
         yield from (("criteria", criterion.variable) for criterion in self.criteria or ())
+        if self.cost is not None:
+            yield "cost", self.cost
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -83,8 +94,30 @@ def schemes(system, directory: Path = EXPLANATIONS_DIR) -> dict[str, list[Scheme
             if name not in system.variables:
                 path = directory / f"{scheme.key}.yaml"
                 raise SchemeFileError(f"{path}: {key} names unknown variable '{name}'{did_you_mean(name, system.variables)}")
+        _check_cost(system, scheme, directory / f"{scheme.key}.yaml")
         by_entity[system.variables[scheme.eligibility].entity.key].append(scheme)
     return by_entity
+
+
+def _check_cost(system, scheme: Scheme, path: Path) -> None:
+    """A cost is an amount of the entity the scheme decides for; a budget, a parameter or a variable, needs a cost."""
+    if scheme.cost is not None:
+        cost, entity = system.variables[scheme.cost], system.variables[scheme.eligibility].entity
+        if cost.entity.key != entity.key:
+            decides = f"the scheme decides for {entity.plural}"
+            raise SchemeFileError(f"{path}: cost '{scheme.cost}' is a variable of {cost.entity.plural}; {decides}")
+        if cost.value_type not in (int, float):
+            raise SchemeFileError(f"{path}: cost '{scheme.cost}' is not an amount (its values are {cost.value_type.__name__})")
+    if scheme.budget is None:
+        return
+    if scheme.cost is None:
+        raise SchemeFileError(f"{path}: budget '{scheme.budget}' is set against no cost: name the scheme's cost too")
+    if scheme.budget not in system.variables:
+        try:
+            find_leaf(system.parameters, scheme.budget)
+        except KrugerError:
+            close = did_you_mean(scheme.budget, [*system.variables, *leaf_names(system.parameters)])
+            raise SchemeFileError(f"{path}: budget names neither a parameter nor a variable: '{scheme.budget}'{close}") from None
 
 
 @functools.cache

@@ -30,7 +30,7 @@ WHOLE_NUMBER_LIMIT = 2**31 - 1
 """Largest whole number a change may set: OpenFisca's integer variables are 32-bit."""
 
 NUMBER_LIMIT = 1e15
-"""Largest number a change may set: far above any sum of public money, and small enough that a product of two stays finite in 32-bit floats."""
+"""Largest number a change may set: far above any sum of public money; a product of two stays finite in 32-bit floats."""
 
 Path_ = tuple[str | int, ...]
 
