@@ -12,6 +12,7 @@ import gc
 from collections.abc import Callable
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 
 from api.batching import Batcher
@@ -20,9 +21,10 @@ from api.errors import install_error_handlers
 from api.jsonio import JSONResponse
 from api.middleware import AnswerHeaders
 from api.reform_schemas import reform_components
-from api.routers import assumptions, eligibility, inputs, openfisca, reforms, service
+from api.routers import assumptions, eligibility, impact, inputs, openfisca, reforms, service
 from api.settings import Settings
 from api.situation_schemas import situation_components
+from kruger_rules.jobs.service import ImpactJobs
 from kruger_rules.reforms import configure_cache
 from kruger_rules.schemes import schemes
 from kruger_rules.system import package_version, rules_version, shared_system
@@ -33,6 +35,7 @@ ROUTERS = [
     eligibility.router,
     inputs.router,
     reforms.router,
+    impact.router,
     assumptions.router,
 ]
 """Routers included in the app, in order."""
@@ -50,6 +53,9 @@ the kruger-rules engine on OpenFisca.
 * **Reforms**: `GET /api/v1/reforms` lists the named reforms, `POST /api/v1/compare` answers a
   situation under the baseline and each reform; `/calculate`, `/trace` and
   `/api/v1/eligibility` answer under `?reform=NAME` and/or a top-level `"reform"` in the body.
+* **Impact**: `POST /api/v1/impact` queues a reform's impact on a population (the shipped sample, or an
+  uploaded Parquet or CSV file) and answers 202 with the job's address; `GET /api/v1/impact/{id}` answers
+  its status and progress and, once done, its tables and links to its charts, files and report.
 
 Every response has the header `X-Rules-Version`. Errors are `{"code", "message", "path"}`, where
 `path` is the JSONPath of the part of the request at fault.
@@ -60,14 +66,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     system = shared_system()
     configure_cache(settings.reform_cache_size)
+    jobs = ImpactJobs(settings.data_dir, settings.database_url or None, settings.max_impact_jobs)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         schemes(system)  # a faulty scheme file stops the server here, not a request later
         openfisca.described(system)
+        await run_in_threadpool(jobs.start)  # the database opened, jobs left by a stopped server re-queued, the runner started
         gc.collect()
         gc.freeze()
-        yield
+        try:
+            yield
+        finally:
+            await run_in_threadpool(jobs.stop)
 
     app = FastAPI(
         title="kruger-rules",
@@ -80,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.batcher = Batcher()
+    app.state.impact_jobs = jobs
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

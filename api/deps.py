@@ -6,7 +6,8 @@
 * ``Reformed``: the reform the request is answered under (``?reform=NAME`` and/or a top-level
   ``"reform"`` in the body) and its rule system;
 * ``Explained``, ``Compared``: the bodies of /api/v1/eligibility and /api/v1/compare, checked
-  by their models (api.requests), within the organisation limits.
+  by their models (api.requests), within the organisation limits;
+* ``Jobs``: the server's impact jobs (kruger_rules.jobs), whose submissions api.impact_requests reads.
 
 A fault is a :class:`KrugerError`, answered by api.errors; :func:`refusal` is the one translation
 of pydantic's validation errors (of a body model, or of a query or path parameter) into it.
@@ -26,6 +27,7 @@ from api.requests import CompareRequest, EligibilityRequest, RequestBody
 from api.schemas import component
 from api.settings import Settings
 from kruger_rules.errors import KrugerError, json_path
+from kruger_rules.jobs.service import ImpactJobs
 from kruger_rules.reforms import ReformSpec, parse_reform, reformed_system
 from kruger_rules.system import shared_system
 
@@ -37,6 +39,13 @@ async def app_settings(request: Request) -> Settings:
 
 
 AppSettings = Annotated[Settings, Depends(app_settings)]
+
+
+async def impact_jobs(request: Request) -> ImpactJobs:
+    return request.app.state.impact_jobs
+
+
+Jobs = Annotated[ImpactJobs, Depends(impact_jobs)]
 
 
 async def read_json(request: Request, settings: AppSettings) -> Any:

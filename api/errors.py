@@ -26,7 +26,9 @@ STATUS_BY_CODE = {
     "method_not_allowed": 405,
     "body_too_large": 413,
     "too_many_organisations": 413,
+    "upload_too_large": 413,
     "unsupported_media_type": 415,
+    "unsupported_file_type": 415,
     "internal_error": 500,
 }
 """HTTP status of each code that is not a plain 400."""

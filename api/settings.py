@@ -7,16 +7,48 @@ and what it must be (``KRUGER_MAX_BODY_BYTES must be a whole number, not 'ten'``
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kruger_rules.store import default_url, shown_url
+from kruger_rules.store.database import checked_url
 
 ENV_PREFIX = "KRUGER_"
 
 Count = Annotated[int, Field(ge=1)]
 """A limit or a size: a whole number, at least 1 (``2_000`` is read as 2000)."""
+
+
+def a_path(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("a folder's path")
+    return value
+
+
+def a_folder(path: Path) -> Path:
+    if path.exists() and not path.is_dir():
+        raise ValueError("a folder, or a path where one can be made (this is a file)")
+    return path
+
+
+def a_database_url(url: str) -> str:
+    if url.strip():
+        checked_url(url.strip())
+    return url.strip()
+
+
+Folder = Annotated[Path, BeforeValidator(a_path), AfterValidator(a_folder)]
+"""A folder, made at start-up if need be (a relative path is from the server's working folder)."""
+
+DatabaseUrl = Annotated[str, AfterValidator(a_database_url)]
+"""An SQLAlchemy database URL whose driver is installed; empty for the default."""
+
+SECRETS = {"database_url": shown_url}
+"""Settings whose value a message shows only through this function (a URL's password hidden)."""
 
 
 class SettingError(ValueError):
@@ -47,6 +79,20 @@ class Settings(BaseSettings):
     reform_cache_size: Count = 64
     """Most reformed rule systems kept built at once (each holds its own copy of the changed parameters)."""
 
+    max_upload_bytes: Count = 100 * 1024 * 1024
+    """Largest population an impact job may upload (its file, and its procurements file), in bytes; larger is answered 413."""
+
+    max_impact_jobs: Annotated[int, Field(ge=0)] = 1
+    """Most impact jobs running at once (each in a process of its own); the rest wait in the queue. 0: this server
+    queues jobs but runs none, for another server on the same database and data folder to run."""
+
+    data_dir: Folder = Path("var/kruger-rules")
+    """Where impact jobs keep their files (and the SQLite database, by default); made at start-up if need be."""
+
+    database_url: DatabaseUrl = ""
+    """The database of impact jobs, as an SQLAlchemy URL (e.g. postgresql+psycopg://user:password@host/db); empty:
+    SQLite in the data folder."""
+
     def __init__(self, **values: Any) -> None:
         try:
             super().__init__(**values)
@@ -64,6 +110,11 @@ class Settings(BaseSettings):
     @property
     def allowed_origins(self) -> list[str]:
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @property
+    def database(self) -> str:
+        """The database's URL: the one set, else SQLite in the data folder."""
+        return self.database_url or default_url(self.data_dir)
 
     @property
     def max_explained(self) -> int:
@@ -84,7 +135,9 @@ def setting_error(error: ErrorDetails, given: Mapping[str, Any]) -> SettingError
         "int_from_float": "a whole number",
         "greater_than_equal": f"at least {error.get('ctx', {}).get('ge')}",
         "string_type": "text",
+        "path_type": "a folder's path",
+        "value_error": str(error.get("ctx", {}).get("error", error["msg"])),
     }
     reason = reasons.get(error["type"], error["msg"].lower())
-    shown = given.get(name, error.get("input"))
-    return SettingError(f"{variable_of(name)} must be {reason}, not {str(shown)!r}")
+    shown = str(given.get(name, error.get("input")))
+    return SettingError(f"{variable_of(name)} must be {reason}, not {SECRETS.get(name, str)(shown)!r}")

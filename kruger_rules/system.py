@@ -12,7 +12,7 @@ from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 
 from kruger_rules.entities import entities
 
-RULE_FOLDERS = ("parameters", "variables", "reforms", "docs")
+RULE_FOLDERS = ("parameters", "variables", "reforms", "docs", "data")
 
 
 def find_rules_root(packaged: Path, source_tree: Path) -> Path:
@@ -38,6 +38,7 @@ PARAMETERS_DIR = ROOT / "parameters"
 VARIABLES_DIR = ROOT / "variables"
 REFORMS_DIR = ROOT / "reforms"
 DOCS_DIR = ROOT / "docs"
+DATA_DIR = ROOT / "data"
 RULE_DIRS = (PARAMETERS_DIR, VARIABLES_DIR)
 
 

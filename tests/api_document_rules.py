@@ -23,13 +23,19 @@ def map_case(context, case):
     body = case.body if isinstance(case.body, dict) else None
     if body is None:
         return case
-    situation = body.get("situation", body)
+    situation = body["situation"] if "situation" in body else body if takes_a_situation(case) else None
     if isinstance(situation, dict):
         keep_members_declared(situation, organisation_limit(case))
     name = reform_name(body.get("reform"))
     if name is not None and isinstance(case.query, dict) and case.query.get("reform") is not None:
         case.query["reform"] = name
     return case
+
+
+def takes_a_situation(case) -> bool:
+    """Whether the operation's JSON body is a situation itself (/calculate, /trace), not an object holding one or none."""
+    content = case.operation.definition.raw.get("requestBody", {}).get("content", {})
+    return content.get("application/json", {}).get("schema") == {"$ref": "#/components/schemas/Situation"}
 
 
 def organisation_limit(case) -> int:

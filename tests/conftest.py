@@ -1,6 +1,10 @@
 """Shared fixtures, and collection of the OpenFisca YAML cases in tests/yaml as pytest items."""
 
+import atexit
 import functools
+import os
+import shutil
+import tempfile
 
 import api_document_rules  # noqa: F401  (requests schemathesis generates keep the rules the API document states in words)
 import pytest
@@ -8,6 +12,11 @@ import yaml
 from openfisca_core.tools.test_runner import OpenFiscaPlugin, YamlFile, YamlItem
 
 from kruger_rules import CountryTaxBenefitSystem
+
+# An app started by a test keeps its impact jobs (and their database) in a folder of the test run, never in the repository.
+if "KRUGER_DATA_DIR" not in os.environ:
+    os.environ["KRUGER_DATA_DIR"] = tempfile.mkdtemp(prefix="kruger-rules-tests-")
+    atexit.register(shutil.rmtree, os.environ["KRUGER_DATA_DIR"], True)
 
 
 @functools.cache

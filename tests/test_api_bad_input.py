@@ -213,9 +213,10 @@ def test_unknown_routes_and_methods_answer_the_error_shape():
     assert_error(ours().get("/parameter/match_trade.capp"), 404, "parameter_not_found", "$.parameter_id")
 
 
-def test_settings_are_read_from_the_environment():
+def test_settings_are_read_from_the_environment(monkeypatch):
     settings = Settings.from_env({"KRUGER_MAX_BODY_BYTES": "2_000", "KRUGER_MAX_ORGANISATIONS": "5", "KRUGER_MAX_JSON_DEPTH": "9"})
     assert (settings.max_body_bytes, settings.max_organisations, settings.max_json_depth) == (2000, 5, 9)
+    monkeypatch.delenv("KRUGER_DATA_DIR", raising=False)  # set for the test run by conftest.py
     assert Settings.from_env({}) == Settings()
     with pytest.raises(ValueError, match="KRUGER_MAX_BODY_BYTES"):
         Settings.from_env({"KRUGER_MAX_BODY_BYTES": "ten"})

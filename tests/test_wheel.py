@@ -166,3 +166,5 @@ def test_the_wheel_installs_and_works_from_outside_the_repository(tmp_path):
     )
     assert " passed" in steps.run(venv_bin / "openfisca", "test", "--country-package", "kruger_rules", *(case.name for case in YAML_CASES))
     assert "<title>The model&#x27;s assumptions</title>" in assumptions_page(steps, venv_bin)
+    steps.run(venv_bin / "kruger-rules", "impact", "--reform", "current_law", "--out", "impact")
+    assert (elsewhere / "impact" / "report.html").is_file()

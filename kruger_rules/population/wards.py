@@ -45,8 +45,8 @@ import numpy as np
 import pandas as pd
 
 from kruger_rules.errors import KrugerError
+from kruger_rules.system import DATA_DIR
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 WARDS_CSV = DATA_DIR / "wards_england_2019.csv"
 
 COLUMN_TYPES = {

@@ -1,0 +1,24 @@
+"""The database: one SQLAlchemy metadata, one engine and session factory per database URL, and a repository per table.
+
+SQLite by default (a file in the data folder, in WAL mode), or any SQLAlchemy URL (PostgreSQL through
+``postgresql+psycopg://...``). Every table hangs off :class:`Base`, so one ``create_schema`` (and, later, one
+Alembic environment) covers them all; constraints are named by one convention, timestamps are timezone-aware
+UTC, and documents (a reform, a population's description, a result's manifest) are JSON columns.
+
+* ``base``: the declarative base, its naming convention and column types (UTC timestamps, JSON);
+* ``database``: :class:`Database`, an engine and its sessions for a URL, with SQLite's settings;
+* ``impact_jobs``: the table of impact jobs; ``job_queue``: :class:`JobQueue`, the only code that reads or
+  writes it (submit, claim within a limit, progress, finish, fail, recover).
+
+A new kind of record (decision records, API keys) is a model module beside ``impact_jobs`` and a repository
+beside ``job_queue``, on the same :class:`Database`.
+"""
+
+from __future__ import annotations
+
+from kruger_rules.store.base import Base, utc_now
+from kruger_rules.store.database import Database, default_url, shown_url
+from kruger_rules.store.impact_jobs import ImpactJob, JobStatus
+from kruger_rules.store.job_queue import JobQueue
+
+__all__ = ["Base", "Database", "ImpactJob", "JobQueue", "JobStatus", "default_url", "shown_url", "utc_now"]
