@@ -16,6 +16,20 @@ from openfisca_core.variables import Variable
 from kruger_rules.dates import NO_DATE, add_years
 from kruger_rules.entities import Place
 
+MAJORITY_OF_VOTES = [
+    "Assumption based on the Local Government Act 2003 s.50: a majority of votes cast, as the first condition of a BID ballot",
+    "/assumptions#community-improvement-districts-majority-of-votes-cast",
+]
+MAJORITY_BY_WEIGHT = [
+    "Assumption based on the Local Government Act 2003 s.50: a majority by weight (rateable value, "
+    "or one per resident elector), as the second condition of a BID ballot",
+    "/assumptions#community-improvement-districts-majority-by-weight",
+]
+BALLOT_CONDITIONS = [
+    "Local Government Act 2003 s.50(2)-(5), the two conditions for approving a Business Improvement District in a ballot",
+    "https://www.legislation.gov.uk/ukpga/2003/26/section/50",
+]
+
 
 class cid_votes_for(Variable):
     value_type = int
@@ -23,12 +37,7 @@ class cid_votes_for(Variable):
     definition_period = YEAR
     label = "Votes cast for the Community Improvement District"
     unit = "vote"
-    reference = [
-        "Assumption based on the Local Government Act 2003 s.50: a majority of votes cast, as the first condition of a BID ballot",
-        "/assumptions#community-improvement-districts-majority-of-votes-cast",
-        "Local Government Act 2003 s.50(2)-(5), the two conditions for approving a Business Improvement District in a ballot",
-        "https://www.legislation.gov.uk/ukpga/2003/26/section/50",
-    ]
+    reference = [*MAJORITY_OF_VOTES, *BALLOT_CONDITIONS]
 
 
 class cid_votes_against(Variable):
@@ -37,12 +46,7 @@ class cid_votes_against(Variable):
     definition_period = YEAR
     label = "Votes cast against the Community Improvement District"
     unit = "vote"
-    reference = [
-        "Assumption based on the Local Government Act 2003 s.50: a majority of votes cast, as the first condition of a BID ballot",
-        "/assumptions#community-improvement-districts-majority-of-votes-cast",
-        "Local Government Act 2003 s.50(2)-(5), the two conditions for approving a Business Improvement District in a ballot",
-        "https://www.legislation.gov.uk/ukpga/2003/26/section/50",
-    ]
+    reference = [*MAJORITY_OF_VOTES, *BALLOT_CONDITIONS]
 
 
 class cid_weight_for(Variable):
@@ -50,15 +54,7 @@ class cid_weight_for(Variable):
     entity = Place
     definition_period = YEAR
     label = "Weight of the votes for the Community Improvement District (rateable value, or one per resident elector)"
-    reference = [
-        (
-            "Assumption based on the Local Government Act 2003 s.50: a majority by weight (rateable value, "
-            "or one per resident elector), as the second condition of a BID ballot"
-        ),
-        "/assumptions#community-improvement-districts-majority-by-weight",
-        "Local Government Act 2003 s.50(2)-(5), the two conditions for approving a Business Improvement District in a ballot",
-        "https://www.legislation.gov.uk/ukpga/2003/26/section/50",
-    ]
+    reference = [*MAJORITY_BY_WEIGHT, *BALLOT_CONDITIONS]
 
 
 class cid_weight_against(Variable):
@@ -66,15 +62,7 @@ class cid_weight_against(Variable):
     entity = Place
     definition_period = YEAR
     label = "Weight of the votes against the Community Improvement District (rateable value, or one per resident elector)"
-    reference = [
-        (
-            "Assumption based on the Local Government Act 2003 s.50: a majority by weight (rateable value, "
-            "or one per resident elector), as the second condition of a BID ballot"
-        ),
-        "/assumptions#community-improvement-districts-majority-by-weight",
-        "Local Government Act 2003 s.50(2)-(5), the two conditions for approving a Business Improvement District in a ballot",
-        "https://www.legislation.gov.uk/ukpga/2003/26/section/50",
-    ]
+    reference = [*MAJORITY_BY_WEIGHT, *BALLOT_CONDITIONS]
 
 
 class cid_start_date(Variable):
@@ -112,12 +100,7 @@ class cid_majority_of_votes(Variable):
     entity = Place
     definition_period = YEAR
     label = "Strictly more votes cast for the Community Improvement District than against"
-    reference = [
-        "Assumption based on the Local Government Act 2003 s.50: a majority of votes cast, as the first condition of a BID ballot",
-        "/assumptions#community-improvement-districts-majority-of-votes-cast",
-        "Local Government Act 2003 s.50(2)-(5), the two conditions for approving a Business Improvement District in a ballot",
-        "https://www.legislation.gov.uk/ukpga/2003/26/section/50",
-    ]
+    reference = [*MAJORITY_OF_VOTES, *BALLOT_CONDITIONS]
 
     def formula(place, period, parameters):
         return place("cid_votes_for", period) > place("cid_votes_against", period)
@@ -128,15 +111,7 @@ class cid_majority_by_weight(Variable):
     entity = Place
     definition_period = YEAR
     label = "Strictly more weight for the Community Improvement District than against"
-    reference = [
-        (
-            "Assumption based on the Local Government Act 2003 s.50: a majority by weight (rateable value, "
-            "or one per resident elector), as the second condition of a BID ballot"
-        ),
-        "/assumptions#community-improvement-districts-majority-by-weight",
-        "Local Government Act 2003 s.50(2)-(5), the two conditions for approving a Business Improvement District in a ballot",
-        "https://www.legislation.gov.uk/ukpga/2003/26/section/50",
-    ]
+    reference = [*MAJORITY_BY_WEIGHT, *BALLOT_CONDITIONS]
 
     def formula(place, period, parameters):
         return place("cid_weight_for", period) > place("cid_weight_against", period)
@@ -147,17 +122,7 @@ class cid_ballot_passes(Variable):
     entity = Place
     definition_period = YEAR
     label = "The ballot for a Community Improvement District passes"
-    reference = [
-        "Assumption based on the Local Government Act 2003 s.50: a majority of votes cast, as the first condition of a BID ballot",
-        "/assumptions#community-improvement-districts-majority-of-votes-cast",
-        (
-            "Assumption based on the Local Government Act 2003 s.50: a majority by weight (rateable value, "
-            "or one per resident elector), as the second condition of a BID ballot"
-        ),
-        "/assumptions#community-improvement-districts-majority-by-weight",
-        "Local Government Act 2003 s.50(2)-(5), the two conditions for approving a Business Improvement District in a ballot",
-        "https://www.legislation.gov.uk/ukpga/2003/26/section/50",
-    ]
+    reference = [*MAJORITY_OF_VOTES, *MAJORITY_BY_WEIGHT, *BALLOT_CONDITIONS]
 
     def formula_2020_09_24(place, period, parameters):
         """Each majority is required while its switch is on (both are, in the baseline)."""

@@ -7,34 +7,22 @@ Each heading carries the anchor that references point at (``/assumptions#anchor`
 from __future__ import annotations
 
 import functools
-import html
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from markdown_it import MarkdownIt
 
+from kruger_rules.html_page import html_page
 from kruger_rules.references import ASSUMPTIONS_DOCUMENT, ASSUMPTIONS_ROUTE, slug
 
 router = APIRouter(tags=["Rules"])
 
-PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font-family: Arial, sans-serif; line-height: 1.5; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #0b0c0c; }}
-h2 {{ margin-top: 2.5rem; border-bottom: 1px solid #b1b4b6; }}
-h3:target {{ background: #ffdd00; }}
-code {{ background: #f3f2f1; padding: 0 .2em; }}
-a {{ color: #1d70b8; }}
-</style>
-</head>
-<body>
-{body}
-</body>
-</html>
+STYLE = """
+body { font-family: Arial, sans-serif; line-height: 1.5; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #0b0c0c; }
+h2 { margin-top: 2.5rem; border-bottom: 1px solid #b1b4b6; }
+h3:target { background: #ffdd00; }
+code { background: #f3f2f1; padding: 0 .2em; }
+a { color: #1d70b8; }
 """
 
 
@@ -50,7 +38,7 @@ def assumptions_page() -> str:
     markdown.add_render_rule("heading_open", _heading_with_anchor)
     text = ASSUMPTIONS_DOCUMENT.read_text(encoding="utf-8")
     title = text.splitlines()[0].lstrip("# ").strip()
-    return PAGE.format(title=html.escape(title), body=markdown.render(text))
+    return html_page(title, markdown.render(text), STYLE)
 
 
 @router.get(

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from kruger_rules.errors import KrugerError
+from kruger_rules.html_page import html_page
 from kruger_rules.population.charts import TITLES, charts, render
 from kruger_rules.population.impact import Impact
 from kruger_rules.population.measures import BUCKETS, OVERALL
@@ -81,7 +82,7 @@ def report_html(impact: Impact, svgs: dict[str, str]) -> str:
         "<h2>Every table</h2>",
         files_list(tables),
     ]
-    return PAGE.format(title=html.escape(title), body="\n".join(parts))
+    return html_page(title, "\n".join(parts), STYLE)
 
 
 def about_list(about: dict) -> str:
@@ -141,24 +142,13 @@ def files_list(tables: dict[str, pd.DataFrame]) -> str:
     return f'<ul>{items}<li><a href="{ABOUT}">{ABOUT}</a>: what was run</li></ul><p>Buckets: {", ".join(BUCKETS)}.</p>'
 
 
-PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 80em; padding: 0 1em; color: #222; }}
-table.figures {{ border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }}
-table.figures th, table.figures td {{ padding: 0.25em 0.6em; border-bottom: 1px solid #ddd; text-align: right; }}
-table.figures th {{ background: #f4f4f4; }}
-dt {{ font-weight: bold; margin-top: 0.5em; }}
-figure {{ margin: 2em 0; }}
-figcaption {{ color: #555; font-size: 0.85em; }}
-code {{ font-size: 0.9em; word-break: break-all; }}
-</style>
-</head>
-<body>
-{body}
-</body>
-</html>
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 80em; padding: 0 1em; color: #222; }
+table.figures { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
+table.figures th, table.figures td { padding: 0.25em 0.6em; border-bottom: 1px solid #ddd; text-align: right; }
+table.figures th { background: #f4f4f4; }
+dt { font-weight: bold; margin-top: 0.5em; }
+figure { margin: 2em 0; }
+figcaption { color: #555; font-size: 0.85em; }
+code { font-size: 0.9em; word-break: break-all; }
 """

@@ -221,25 +221,7 @@ TYPE_COUNTS: dict[str, Sourced[float]] = {
 }
 """Organisations in England by the model's ``organisation_type`` (every value but ``unknown``), in its order."""
 
-ORGANISATION_TYPES = (
-    "unknown",
-    "registered_charity",
-    "charitable_incorporated_organisation",
-    "charitable_trust",
-    "company_limited_by_guarantee",
-    "community_interest_company",
-    "community_benefit_society",
-    "cooperative",
-    "unincorporated_community_group",
-    "mutual_aid_group",
-    "parish_council",
-    "employee_group",
-    "private_company",
-    "local_authority",
-    "fire_and_rescue_authority",
-    "central_government_department",
-    "nhs_body",
-)
+ORGANISATION_TYPES = ("unknown", *TYPE_COUNTS)
 """The model's ``organisation_type`` values in its order, so that a stored category's code is the value's index."""
 
 ENGLAND_ORGANISATIONS = sum(count.value for count in TYPE_COUNTS.values())
