@@ -91,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     from kruger_rules.population.impact_cli import add_impact_command
 
     add_impact_command(commands)
+
+    from kruger_rules.explain_cli import add_explain_command
+
+    add_explain_command(commands)
     return parser
 
 
