@@ -95,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     from kruger_rules.explain_cli import add_explain_command
 
     add_explain_command(commands)
+
+    from kruger_rules.batch.cli import add_batch_command
+
+    add_batch_command(commands)
     return parser
 
 
