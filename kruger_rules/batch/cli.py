@@ -85,9 +85,10 @@ def run_batch_command(arguments) -> int:
     under = f" under {summary.reform}" if summary.reform else ""
     console.print(
         f"{summary.rows:,} rows screened for {summary.period}{under} in {summary.seconds:.2f} s (rules {summary.rules_version}): "
-        f"{summary.ok:,} ok, {summary.failed:,} with errors"
+        f"{summary.ok:,} ok, {summary.failed:,} with errors",
+        soft_wrap=True,
     )
-    console.print(f"results: {summary.out}\nerrors:  {summary.errors}")
+    console.print(f"results: {summary.out}\nerrors:  {summary.errors}", soft_wrap=True)
     return SOME_ROWS_FAILED if summary.failed else 0
 
 

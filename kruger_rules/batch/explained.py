@@ -1,8 +1,8 @@
 """With ``--explain``: each row's failed criteria, per scheme, and what would pass each, as two text columns.
 
 The explanation is the one ``/api/v1/eligibility`` gives (``kruger_rules.explain``), so that a row of a batch
-and the same case sent alone get the same reasons. It is asked for a few rows at a time, each row a situation
-of its own organisation, place and procurement holding only the inputs the row gives (so that the "what would
+and the same case sent alone get the same reasons. It is asked for row by row, each row a situation of its
+own organisation, place and procurement holding only the inputs the row gives (so that the "what would
 pass" search changes what the applicant wrote, not what the model assumed).
 
 A scheme's ``<scheme>_failed_criteria`` lists the failed criteria at the bottom of its tree (the ones an input
@@ -20,37 +20,36 @@ from kruger_rules.batch.layout import FAILED, PLACE, PROCUREMENT, TO_PASS
 from kruger_rules.explain import explain
 from kruger_rules.json_values import json_scalar
 
-ROWS_PER_SITUATION = 50
-"""Rows explained together: one situation of many organisations shares the simulation's fixed cost."""
-
 
 def explained_columns(system, layout, period: str, inputs, rows: np.ndarray, has_procurement: np.ndarray) -> dict:
-    """The explanation columns for the rows ``rows`` (positions in the chunk), by column name: (rows, values)."""
+    """The explanation columns for the rows ``rows`` (positions in the chunk), by column name: (rows, values).
+
+    One situation per row: the search for what would pass a criterion copies the whole situation for each try,
+    so a row alone is quicker than rows together (100 rows of the shipped example: 3.7 s one at a time, 4.7 s
+    fifty at a time).
+    """
     texts: dict[str, list] = {f"{scheme}_{suffix}": [] for scheme, _ in layout.schemes for suffix in (FAILED, TO_PASS)}
     plurals = {entity.key: entity.plural for entity in system.entities}
-    for start in range(0, len(rows), ROWS_PER_SITUATION):
-        part = rows[start : start + ROWS_PER_SITUATION]
-        answer = explain(system, situation(system, layout, period, inputs, part, has_procurement), period)
-        for position in part:
-            tag = str(int(position))
-            for scheme, entity in layout.schemes:
-                found = answer[plurals[entity]].get(tag, {}).get("schemes", {}).get(scheme)
-                failed, to_pass = reasons(found)
-                texts[f"{scheme}_{FAILED}"].append(failed)
-                texts[f"{scheme}_{TO_PASS}"].append(to_pass)
+    for position in rows:
+        answer = explain(system, situation(system, layout, period, inputs, position, has_procurement[position]), period)
+        for scheme, entity in layout.schemes:
+            found = next(iter(answer[plurals[entity]].values()), {}).get("schemes", {}).get(scheme)
+            failed, to_pass = reasons(found)
+            texts[f"{scheme}_{FAILED}"].append(failed)
+            texts[f"{scheme}_{TO_PASS}"].append(to_pass)
     return {name: (rows, pa.array(values, pa.string())) for name, values in texts.items()}
 
 
-def situation(system, layout, period: str, inputs, rows: np.ndarray, has_procurement: np.ndarray) -> dict:
-    """The rows as one situation: each its own organisation, place and (where it gives one) procurement, named by position."""
+def situation(system, layout, period: str, inputs, position: int, has_procurement: bool) -> dict:
+    """A row as a situation: its organisation, its place and, where it gives one, its procurement."""
     plural = {entity.key: entity.plural for entity in system.entities}
-    found: dict[str, dict] = {plural[layout.person]: {}, plural[PLACE]: {}, plural[PROCUREMENT]: {}}
-    for position in rows:
-        tag = str(int(position))
-        found[plural[layout.person]][tag] = given_values(system, inputs[layout.person], position, period)
-        found[plural[PLACE]][tag] = {"members": [tag], **given_values(system, inputs[PLACE], position, period)}
-        if has_procurement[position]:
-            found[plural[PROCUREMENT]][tag] = {"commissioners": [tag], **given_values(system, inputs[PROCUREMENT], position, period)}
+    found: dict[str, dict] = {
+        plural[layout.person]: {"organisation": given_values(system, inputs[layout.person], position, period)},
+        plural[PLACE]: {"place": {"members": ["organisation"], **given_values(system, inputs[PLACE], position, period)}},
+    }
+    if has_procurement:
+        procurement = {"commissioners": ["organisation"], **given_values(system, inputs[PROCUREMENT], position, period)}
+        found[plural[PROCUREMENT]] = {"procurement": procurement}
     return found
 
 

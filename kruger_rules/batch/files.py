@@ -9,7 +9,7 @@ line, its values read as text as a CSV file's are.
 Results are written to ``OUT.part`` beside ``OUT`` and renamed to ``OUT`` once complete, so that a run that
 stops leaves no half-written file under the name asked for. A text cell written to CSV that a spreadsheet
 would run as a formula (one starting ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written
-behind an apostrophe, as OWASP advises against CSV injection.
+behind an apostrophe, as OWASP advises against CSV injection (a plain negative number is left as it is).
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "
 BLOCK_BYTES = 4 << 20
 """CSV bytes read at a time."""
 FORMULA_START = r"^[=+\-@\t\r]"
+PLAIN_NUMBER = r"^-[0-9]+(\.[0-9]+)?$"
+"""A negative number runs as nothing but itself: it is written as it is."""
 
 
 def file_format(path: Path, option: str = "$.file") -> str:
@@ -160,7 +162,10 @@ def formula_safe(table: pa.Table) -> pa.Table:
     for position, field in enumerate(table.schema):
         if pa.types.is_string(field.type):
             column = table.column(position)
-            risky = pc.fill_null(pc.match_substring_regex(column, FORMULA_START), False)
+            risky = pc.and_(
+                pc.fill_null(pc.match_substring_regex(column, FORMULA_START), False),
+                pc.invert(pc.fill_null(pc.match_substring_regex(column, PLAIN_NUMBER), False)),
+            )
             table = table.set_column(position, field, pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column))
     return table
 
