@@ -78,7 +78,7 @@ def test_a_population_without_procurements_has_none(population_file, tmp_path):
          "'governing_body_resident_share' is a share between 0 and 1", "$.organisations.governing_body_resident_share"),
         (lambda t: t.set_column(t.column_names.index("claim_service"), "claim_service", pa.array(["librarie"] * t.num_rows)),
          "'claim_service' has no value 'librarie'", "$.organisations.claim_service"),
-        (lambda t: t.set_column(t.column_names.index("has_bank_account"), "has_bank_account", pa.array(["yes"] * t.num_rows)),
+        (lambda t: t.set_column(t.column_names.index("has_bank_account"), "has_bank_account", pa.array(["maybe"] * t.num_rows)),
          "'has_bank_account' is true or false", "$.organisations.has_bank_account"),
         (lambda t: t.set_column(t.column_names.index("organisation_id"), "organisation_id", pa.array(np.zeros(t.num_rows, np.int64))),
          "organisation_id 0 is given twice", "$.organisations.organisation_id"),

@@ -33,7 +33,9 @@ def explained_columns(system, layout, period: str, inputs, rows: np.ndarray, has
     for position in rows:
         answer = explain(system, situation(system, layout, period, inputs, position, has_procurement[position]), period)
         for scheme, entity in layout.schemes:
-            found = next(iter(answer[plurals[entity]].values()), {}).get("schemes", {}).get(scheme)
+            instances: dict = answer.get(plurals[entity], {})
+            entry: dict = next(iter(instances.values()), {})
+            found = entry.get("schemes", {}).get(scheme)
             failed, to_pass = reasons(found)
             texts[f"{scheme}_{FAILED}"].append(failed)
             texts[f"{scheme}_{TO_PASS}"].append(to_pass)

@@ -17,12 +17,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from kruger_rules.batch.cells import read_cells
 from kruger_rules.batch.files import read_chunks, read_header
 from kruger_rules.batch.layout import PLACE, PLACE_ID, PROCUREMENT, PROCUREMENT_ID, WARD_CODE, Layout
 from kruger_rules.errors import KrugerError, did_you_mean, shortened
 from kruger_rules.population.chunks import ward_facts
 from kruger_rules.population.wards import load_wards
+from kruger_rules.table_cells import read_cells
 
 WHOLE_FILE = 1 << 62
 

@@ -24,7 +24,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from openfisca_core.indexed_enums import Enum, EnumArray
 
-from kruger_rules.batch.cells import default_of, dtype_of, read_cells
 from kruger_rules.batch.explained import explained_columns
 from kruger_rules.batch.layout import ERRORS, KEYS, ORGANISATION_ID, PLACE, PROCUREMENT, ROW, STATUS, Layout, Output, layout_of
 from kruger_rules.batch.lookups import Keyed
@@ -35,6 +34,7 @@ from kruger_rules.json_values import shortest_floats
 from kruger_rules.population.columns import set_inputs, simulation
 from kruger_rules.reforms import reformed_system
 from kruger_rules.system import shared_system
+from kruger_rules.table_cells import default_of, dtype_of, read_cells
 
 ERROR_COLUMNS = pa.schema(
     [("row", pa.int64()), ("organisation_id", pa.string()), ("column", pa.string()), ("value", pa.string()), ("reason", pa.string())]

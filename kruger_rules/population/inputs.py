@@ -15,7 +15,6 @@ ward table does not have, a commissioner that is not an organisation of the popu
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,11 +25,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
-from openfisca_core.indexed_enums import Enum
 
 from kruger_rules.errors import KrugerError, did_you_mean, json_path
 from kruger_rules.population.wards import load_wards
-from kruger_rules.units import is_ratio
+from kruger_rules.table_cells import read_cells
 
 SUFFIXES = (".parquet", ".csv")
 ORGANISATION_KEYS = ("organisation_id", "ward_code", "weight")
@@ -175,27 +173,22 @@ def commissioner_rows(commissioner_id: np.ndarray, organisation_id: np.ndarray, 
 
 
 def model_array(column: pa.ChunkedArray, variable, path: Path, where: str) -> np.ndarray:
-    """A column as the array ``set_input`` takes for ``variable``, or an error naming what is wrong with it."""
+    """A column as the array ``set_input`` takes for ``variable``, or an error naming its first bad value.
+
+    A population is complete: an empty value is a fault here, where a batch file's blank cell is a value not given.
+    """
     no_empty_values(column, path, where)
-    kind = variable.value_type
-    if kind is Enum:
-        return enum_codes(column, variable, path, where)
-    if kind is bool:
-        if not pa.types.is_boolean(column.type):
-            raise KrugerError("bad_population", f"{path}: '{variable.name}' is true or false, not {column.type}", where)
-        return column.to_numpy()
-    if kind is int:
-        return whole_numbers(column, path, where, int32=True)
-    if kind is float:
-        values = numbers(column, path, where)
-        if (np.abs(values) > FLOAT32_MAX).any():
-            raise KrugerError("bad_population", f"{path}: '{variable.name}' has a value too large", where)
-        if is_ratio(variable) and ((values < 0) | (values > 1)).any():
-            raise KrugerError("bad_population", f"{path}: '{variable.name}' is a share between 0 and 1", where)
-        return values
-    if kind is datetime.date:
-        return dates(column, variable, path, where)
-    raise KrugerError("bad_population", f"{path}: '{variable.name}' cannot be read from a table column", where)
+    try:
+        cells = read_cells(column, variable)
+    except TypeError:
+        raise KrugerError("bad_population", f"{path}: '{variable.name}' cannot be read from a table column", where) from None
+    if cells.problems:
+        row, reason = next(iter(cells.problems.items()))
+        raise KrugerError("bad_population", f"{path}: row {row}: {reason}", where)
+    if not cells.given.all():
+        first = int(np.flatnonzero(~cells.given)[0])
+        raise KrugerError("bad_population", f"{path}: empty values, the first in row {first}", where)
+    return cells.values
 
 
 def no_empty_values(column: pa.ChunkedArray, path: Path, where: str) -> None:
@@ -239,24 +232,3 @@ def dictionary_of(column: pa.ChunkedArray, path: Path, where: str) -> tuple[np.n
         raise KrugerError("bad_population", f"{path}: names expected, not {column.type}", where)
     combined = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     return combined.indices.to_numpy(zero_copy_only=False), [str(name) for name in combined.dictionary.to_pylist()]
-
-
-def enum_codes(column: pa.ChunkedArray, variable, path: Path, where: str) -> np.ndarray:
-    """An enumeration column as the model's indices, matched by name: the file's order of values does not matter."""
-    codes, names = dictionary_of(column, path, where)
-    known = {item.name: item.index for item in variable.possible_values}
-    for name in names:
-        if name not in known:
-            raise KrugerError("bad_population", f"{path}: '{variable.name}' has no value '{name}'{did_you_mean(name, known)}", where)
-    lookup = np.array([known[name] for name in names], dtype=np.int16)
-    return lookup[codes] if len(lookup) else np.zeros(len(codes), np.int16)
-
-
-def dates(column: pa.ChunkedArray, variable, path: Path, where: str) -> np.ndarray:
-    """A date column (or ISO text, or a timestamp) as ``datetime64[D]``."""
-    try:
-        if not pa.types.is_date32(column.type):
-            column = pc.cast(column, pa.date32())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
-        raise KrugerError("bad_population", f"{path}: '{variable.name}' is a date written YYYY-MM-DD ({error})", where) from None
-    return column.to_numpy().astype("datetime64[D]")
