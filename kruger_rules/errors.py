@@ -20,6 +20,10 @@ class KrugerError(Exception):
         self.message = message
         self.path = path
 
+    def __reduce__(self):
+        """Pickled whole, so that an error raised in a Dask worker reaches the caller with its code and path."""
+        return type(self), (self.code, self.message, self.path)
+
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message, "path": self.path}
 

@@ -7,9 +7,9 @@ data, once per process (``reforms.reformed_system`` caches it). Each chunk is tw
 system (``columns.py``): never a loop over rows.
 
 ``run_impact`` is the whole run: it checks the reform, the period and the population before any work,
-runs the chunks, adds their partial aggregates (``tally.py``: exact, so the order and the size of chunks do
-not matter) and turns the totals into tables (``aggregates.py``, ``costs.py``). The API and the command line
-both call it.
+runs the chunks (in this process, or on a Dask cluster through ``scaleout.ordered_map``), adds their partial
+aggregates (``tally.py``: exact, so the order and the size of chunks do not matter) and turns the totals into
+tables (``aggregates.py``, ``costs.py``). The API and the command line both call it.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from kruger_rules.population.inputs import read_population
 from kruger_rules.population.measures import SYSTEMS, Measure, Values, measures, values
 from kruger_rules.population.tally import Totals, tally
 from kruger_rules.reforms import parse_reform, reformed_system
+from kruger_rules.scaleout import ordered_map
 from kruger_rules.system import DOCS_DIR, rules_version, shared_system
 
 ASSUMPTIONS_ROUTE = "/assumptions"
@@ -144,11 +145,14 @@ def run_impact(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: Progress | None = None,
     keep_rows: bool = False,
+    client=None,
 ) -> Impact:
     """The impact of ``reform`` (a name, its data form or a ``ReformSpec``) on a population file (default: the shipped sample).
 
     The reform, the period, the chunk size and the population are checked, in that order, before any row is
     computed: a fault is a ``KrugerError``. ``keep_rows`` keeps the per-row results (``Impact.rows``).
+    With a Dask ``client`` the chunks run on its cluster: each goes to a worker, and only its partial aggregates
+    (and its rows, when kept) come back; the tables are the same as in this process.
 
     Tables (``aggregates.py``, ``costs.py``): ``cost``, ``reach`` and ``reach_by_<dimension>``. A change in the
     amount a row receives is bucketed relative to its baseline amount; from 0 to a positive amount it is a gain
@@ -164,13 +168,13 @@ def run_impact(
     read = read_population(path, baseline)
     facts = ward_facts(read.wards, baseline)
     total = len(read.organisations)
-    totals, kept, done = Totals(), [], 0
-    for chunk in chunks(read, facts, chunk_size):
-        result = run_chunk(chunk, spec.data, year, rows=keep_rows)
+    bounds = chunk_bounds(total, chunk_size)
+    totals, kept = Totals(), []
+    results = ordered_map(client, run_chunk, chunks(read, facts, chunk_size), spec.data, year, keep_rows)
+    for (_, done), result in zip(bounds, results, strict=True):
         totals += result.totals
         if result.rows is not None:
             kept.append(result.rows)
-        done += len(chunk.organisations)
         if progress is not None:
             progress(done, total)
     measured = measures(baseline)
@@ -193,7 +197,7 @@ def run_impact(
         "assumptions": ASSUMPTIONS_ROUTE,
         "assumptions_file": str(DOCS_DIR / "assumptions.md"),
         "chunk_size": chunk_size,
-        "chunks": len(chunk_bounds(total, chunk_size)),
+        "chunks": len(bounds),
         "seconds": round(time.perf_counter() - started, 3),
     }
     rows = {entity: pd.concat([part[entity] for part in kept], ignore_index=True) for entity in measured} if keep_rows else None

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kruger_rules.population.chunks import DEFAULT_CHUNK_SIZE
+from kruger_rules.scaleout import add_scaleout_options, dask_client
 
 
 def add_impact_command(subparsers) -> None:
@@ -23,7 +24,7 @@ def add_impact_command(subparsers) -> None:
         description="Run the baseline and a reform on every row of a population, in chunks, and write what the reform "
         "costs against each budget and who it reaches (newly or no longer eligible, gainers and losers), overall and by "
         "region, IMD decile, CNI decile, organisation type and local authority: CSV and Parquet tables, PNG and SVG charts, "
-        "and report.html.",
+        "and report.html. The chunks run in this process, or on a Dask cluster with --dask or --scheduler.",
     )
     impact.add_argument("--reform", required=True, metavar="NAME|FILE.json", help="a named reform, or a reform file (JSON or YAML)")
     impact.add_argument("--population", type=Path, metavar="FILE", help="a population (.parquet or .csv; default: the shipped sample)")
@@ -32,6 +33,7 @@ def add_impact_command(subparsers) -> None:
     impact.add_argument(
         "--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE, metavar="N", help=f"organisations per chunk (default: {DEFAULT_CHUNK_SIZE:,})"
     )
+    add_scaleout_options(impact)
     impact.set_defaults(run=run_impact_command)
 
 
@@ -53,13 +55,13 @@ def run_impact_command(arguments) -> int:
     out = arguments.out or default_out(arguments.reform, period)
     console = Console(stderr=True)
     columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as progress:
+    with dask_client(arguments.scheduler, arguments.dask) as client, Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task("reading", total=None)
 
         def advance(done: int, total: int) -> None:
             progress.update(task, description="computing", completed=done, total=total)
 
-        impact = run_impact(reform, arguments.population, period, arguments.chunk_size, progress=advance)
+        impact = run_impact(reform, arguments.population, period, arguments.chunk_size, progress=advance, client=client)
         report = write_report(impact, out, step=lambda name: progress.update(task, description=name))
         progress.update(task, description="done")
     print_headline(impact, report)
