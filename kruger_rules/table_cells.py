@@ -1,9 +1,9 @@
 """A table's column as a variable's input array, cell by cell: every bad cell found and named, never the first only.
 
-Batch files and population files both read their columns here. A batch file is a spreadsheet, so a column may hold text where a number belongs, a category the model does
-not know, a share of 1.5. Each such cell is a fault of its row alone: the column is converted whole (a
-vectorised fast path for a clean column, a closer look only when it fails), and each bad cell is reported
-with its reason, so that the rows around it still run.
+Batch files and population files both read their columns here. A batch file is a spreadsheet, so a column
+may hold text where a number belongs, a category the model does not know, a share of 1.5. Each such cell is
+a fault of its row alone: the column is converted whole (a vectorised fast path for a clean column, a closer
+look only when it fails), and each bad cell is reported with its reason, so that the rows around it still run.
 
 A column may come as text (CSV, JSON lines) or typed (Parquet). A typed column that fits the variable is
 taken as it is; any other is read as text, so that ``true`` in a number column gets the same reason in every

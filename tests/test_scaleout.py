@@ -6,8 +6,10 @@ import time
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
+from kruger_rules.batch.run import run_batch
 from kruger_rules.cli import main
 from kruger_rules.errors import KrugerError
 from kruger_rules.population.impact import run_impact
@@ -156,3 +158,13 @@ def test_the_command_refuses_a_bad_option_before_any_work(tmp_path, capsys):
     assert main(["impact", "--reform", "current_law", "--dask", "local:0", "--out", str(out)]) == 2
     assert capsys.readouterr().err.startswith("kruger-rules: error: $.dask: --dask takes local:N")
     assert not out.exists()
+
+
+def test_a_batch_on_dask_is_the_batch_in_process(cluster, tmp_path):
+    """Chunks of the shipped example (bad rows, a repeated id across chunks, --explain) screened on workers."""
+    example = ROOT / "examples" / "batch" / "applications.csv"
+    here = run_batch(example, tmp_path / "here.parquet", period=2024, explain=True, chunk_rows=70)
+    there = run_batch(example, tmp_path / "there.parquet", period=2024, explain=True, chunk_rows=70, client=cluster)
+    assert (there.rows, there.ok, there.failed) == (here.rows, here.ok, here.failed) == (300, 293, 7)
+    assert pq.read_table(there.out).equals(pq.read_table(here.out))
+    assert (tmp_path / "there.errors.csv").read_bytes() == (tmp_path / "here.errors.csv").read_bytes()
