@@ -15,13 +15,14 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 
+from api.batch_answers import FAILED_HEADER, ROWS_HEADER
 from api.batching import Batcher
 from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.jsonio import JSONResponse
 from api.middleware import AnswerHeaders
 from api.reform_schemas import reform_components
-from api.routers import assumptions, eligibility, impact, inputs, openfisca, reforms, service
+from api.routers import assumptions, batch, eligibility, impact, inputs, openfisca, reforms, service
 from api.settings import Settings
 from api.situation_schemas import situation_components
 from kruger_rules.jobs.service import ImpactJobs
@@ -36,6 +37,7 @@ ROUTERS = [
     inputs.router,
     reforms.router,
     impact.router,
+    batch.router,
     assumptions.router,
 ]
 """Routers included in the app, in order."""
@@ -56,6 +58,10 @@ the kruger-rules engine on OpenFisca.
 * **Impact**: `POST /api/v1/impact` queues a reform's impact on a population (the shipped sample, or an
   uploaded Parquet or CSV file) and answers 202 with the job's address; `GET /api/v1/impact/{id}` answers
   its status and progress and, once done, its tables and links to its charts, files and report.
+* **Batch**: `POST /api/v1/batch` screens a file of organisations (CSV, Parquet or JSON lines) and answers
+  every scheme's outcome for each row as CSV, Parquet or JSON lines (as `Accept` asks), a bad row with its
+  reasons; a large file runs as a job (202, then `GET /api/v1/batch/{id}`). `GET /api/v1/batch/template`
+  and `GET /api/v1/batch/dictionary` say what a file may hold.
 
 Every response has the header `X-Rules-Version`. Errors are `{"code", "message", "path"}`, where
 `path` is the JSONPath of the part of the request at fault.
@@ -110,7 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_origins=settings.allowed_origins,
         allow_methods=["GET", "POST"],
         allow_headers=["*"],
-        expose_headers=["X-Rules-Version", "Country-Package", "Country-Package-Version"],
+        expose_headers=["X-Rules-Version", "Country-Package", "Country-Package-Version", ROWS_HEADER, FAILED_HEADER, "Location"],
     )
     return app
 

@@ -7,7 +7,7 @@
   ``"reform"`` in the body) and its rule system;
 * ``Explained``, ``Compared``: the bodies of /api/v1/eligibility and /api/v1/compare, checked
   by their models (api.requests), within the organisation limits;
-* ``Jobs``: the server's impact jobs (kruger_rules.jobs), whose submissions api.impact_requests reads.
+* ``Jobs``: the server's jobs (kruger_rules.jobs), whose submissions api.impact_requests and api.batch_requests read.
 
 A fault is a :class:`KrugerError`, answered by api.errors; :func:`refusal` is the one translation
 of pydantic's validation errors (of a body model, or of a query or path parameter) into it.

@@ -24,6 +24,7 @@ STATUS_BY_CODE = {
     "variable_not_found": 404,
     "parameter_not_found": 404,
     "method_not_allowed": 405,
+    "not_acceptable": 406,
     "body_too_large": 413,
     "too_many_organisations": 413,
     "upload_too_large": 413,

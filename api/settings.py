@@ -80,17 +80,22 @@ class Settings(BaseSettings):
     """Most reformed rule systems kept built at once (each holds its own copy of the changed parameters)."""
 
     max_upload_bytes: Count = 100 * 1024 * 1024
-    """Largest population an impact job may upload (its file, and its procurements file), in bytes; larger is answered 413."""
+    """Largest upload, in bytes: an impact job's population (its file and its procurements file), a batch's files together;
+    larger is answered 413."""
+
+    batch_sync_rows: Count = 20_000
+    """Most rows of a batch (POST /api/v1/batch) answered at once; a larger file runs as a job (202). A batch with
+    explanations is answered at once up to the explanation limit (max_explained_organisations) instead."""
 
     max_impact_jobs: Annotated[int, Field(ge=0)] = 1
-    """Most impact jobs running at once (each in a process of its own); the rest wait in the queue. 0: this server
-    queues jobs but runs none, for another server on the same database and data folder to run."""
+    """Most jobs (impact and batch) running at once, each in a process of its own; the rest wait in the queue. 0: this
+    server queues jobs but runs none, for another server on the same database and data folder to run."""
 
     data_dir: Folder = Path("var/kruger-rules")
-    """Where impact jobs keep their files (and the SQLite database, by default); made at start-up if need be."""
+    """Where jobs keep their files (and the SQLite database, by default); made at start-up if need be."""
 
     database_url: DatabaseUrl = ""
-    """The database of impact jobs, as an SQLAlchemy URL (e.g. postgresql+psycopg://user:password@host/db); empty:
+    """The database of jobs, as an SQLAlchemy URL (e.g. postgresql+psycopg://user:password@host/db); empty:
     SQLite in the data folder."""
 
     def __init__(self, **values: Any) -> None:

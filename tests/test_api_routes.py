@@ -24,6 +24,8 @@ GET_ROUTES = [
     "/spec",
     "/api/v1/health",
     "/api/v1/version",
+    "/api/v1/batch/template",
+    "/api/v1/batch/dictionary",
     "/docs",
     "/redoc",
     "/openapi.json",

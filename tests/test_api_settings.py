@@ -8,7 +8,15 @@ from kruger_rules import reforms
 from kruger_rules.cli import main
 from kruger_rules.reforms import system_cache
 
-LIMITS = ["max_body_bytes", "max_organisations", "max_explained_organisations", "max_json_depth", "reform_cache_size", "max_upload_bytes"]
+LIMITS = [
+    "max_body_bytes",
+    "max_organisations",
+    "max_explained_organisations",
+    "max_json_depth",
+    "reform_cache_size",
+    "max_upload_bytes",
+    "batch_sync_rows",
+]
 OTHERS = ["cors_origins", "max_impact_jobs", "data_dir", "database_url"]
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from kruger_rules.jobs.owners import alive, owner
-from kruger_rules.store import Base, Database, ImpactJob, JobQueue, JobStatus, default_url, utc_now
+from kruger_rules.store import Base, Database, ImpactJob, JobKind, JobQueue, JobStatus, default_url, utc_now
 from kruger_rules.store.database import checked_url
 from kruger_rules.store.job_queue import MAX_ATTEMPTS
 
@@ -151,3 +151,21 @@ def test_a_url_the_store_cannot_keep_jobs_in_is_refused(url, reason):
 def test_a_relative_sqlite_path_is_made_absolute(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert checked_url("sqlite:///jobs/db.sqlite3").database == str(tmp_path / "jobs" / "db.sqlite3")
+
+
+def test_a_job_is_an_impact_job_unless_its_kind_says_otherwise(database):
+    queue = JobQueue(database)
+    job_id = new_job(queue, 1)
+    assert queue.get(job_id).kind == JobKind.IMPACT and queue.get(job_id).options is None
+    claim = queue.claim(owner(), 1, LEASE)
+    assert queue.finish(claim, "run-x", {"files": []}, "0.0.0", rows=12)  # rows counted by the run, where only estimated before
+    assert (queue.get(job_id).rows_total, queue.get(job_id).rows_done) == (12, 12)
+
+
+def test_a_table_made_by_an_older_version_is_refused_with_its_missing_columns(tmp_path):
+    older = Database(default_url(tmp_path))
+    with older.engine.begin() as connection:
+        connection.execute(text("CREATE TABLE impact_jobs (id VARCHAR(32) PRIMARY KEY, status VARCHAR(16))"))
+    with pytest.raises(ValueError, match="its table impact_jobs has no column kind, submitted_at, "):
+        older.create_schema()
+    older.dispose()

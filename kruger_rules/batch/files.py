@@ -60,7 +60,15 @@ def read_header(path: Path, encoding: str = "utf-8") -> list[str]:
         raise KrugerError("unreadable_file", f"cannot read {path}: no such file")
     try:
         if kind == "parquet":
-            return list(pq.ParquetFile(path).schema_arrow.names)
+            schema = pq.ParquetFile(path).schema_arrow
+            for field in schema:
+                if not one_value(field.type):
+                    raise KrugerError(
+                        "bad_batch_file",
+                        f"{path}: the column '{field.name}' holds {field.type}, where a cell is text, a number, true/false or a date",
+                        f"$.{field.name}",
+                    )
+            return list(schema.names)
         if kind == "csv":
             with pa_csv.open_csv(path, read_options=read_options(encoding), parse_options=PARSE) as reader:
                 return list(reader.schema.names)
@@ -71,6 +79,14 @@ def read_header(path: Path, encoding: str = "utf-8") -> list[str]:
         return list(json_object(first, path, 1))
     except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as error:
         raise not_readable(path, error, encoding) from None
+
+
+def one_value(kind: pa.DataType) -> bool:
+    """Whether a Parquet column's cells are single values a batch file may hold (not lists, records or bytes)."""
+    if pa.types.is_dictionary(kind):
+        return one_value(kind.value_type)
+    checks = (pa.types.is_string, pa.types.is_large_string, pa.types.is_boolean, pa.types.is_integer, pa.types.is_floating)
+    return any(check(kind) for check in (*checks, pa.types.is_decimal, pa.types.is_date, pa.types.is_timestamp, pa.types.is_null))
 
 
 PARSE = pa_csv.ParseOptions(newlines_in_values=True)

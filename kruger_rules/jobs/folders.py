@@ -1,8 +1,11 @@
-"""The data folder's layout for impact jobs, and the one way to reach a job's file from a name given by a caller.
+"""The data folder's layout for jobs, a folder per kind, and the one way to reach a job's file from a name given by a caller.
 
     <data folder>/impact/<job id>/population.parquet                 the uploaded population, if any
                                  /population.procurements.parquet    (or .csv; its procurements, if sent)
                                  /run-<claim token>/                 one run's results; a done job names its run
+    <data folder>/batch/<job id>/file.csv                            the uploaded batch file (or .parquet, .jsonl)
+                                /places.csv, procurements.csv        its places and procurements files, if sent
+                                /run-<claim token>/                  results.csv (or .parquet, .jsonl), errors.csv
 
 A name asked for is served only if the done job's manifest lists it: it is never joined to a path
 unchecked, so no name reaches outside the job's results.
@@ -13,11 +16,11 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 from kruger_rules.population.inputs import procurements_file
-from kruger_rules.store import ImpactJob, JobStatus
+from kruger_rules.store import ImpactJob, JobKind, JobStatus
 
-IMPACT = "impact"
 POPULATION = "population"
 RUN_PREFIX = "run-"
 JOB_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -25,6 +28,7 @@ JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 MEDIA_TYPES = {
     ".csv": "text/csv; charset=utf-8",
     ".parquet": "application/vnd.apache.parquet",
+    ".jsonl": "application/x-ndjson",
     ".png": "image/png",
     ".svg": "image/svg+xml",
     ".html": "text/html; charset=utf-8",
@@ -34,8 +38,8 @@ MEDIA_TYPES = {
 
 
 class JobFolders:
-    def __init__(self, data_dir: Path) -> None:
-        self.root = Path(data_dir).resolve() / IMPACT
+    def __init__(self, data_dir: Path, kind: JobKind = JobKind.IMPACT) -> None:
+        self.root = Path(data_dir).resolve() / kind.value
 
     def job(self, job_id: str) -> Path:
         if not JOB_ID.match(job_id):
@@ -74,6 +78,11 @@ class JobFolders:
         for run in folder.glob(f"{RUN_PREFIX}*") if folder.is_dir() else ():
             if run.name != keep:
                 shutil.rmtree(run, ignore_errors=True)
+
+
+def listed(results: Path) -> list[dict[str, Any]]:
+    """A run's files as its manifest lists them (the names that may be served): name and bytes."""
+    return [{"name": path.name, "bytes": path.stat().st_size} for path in sorted(results.iterdir()) if path.is_file()]
 
 
 def media_type(name: str) -> str:

@@ -1,4 +1,4 @@
-"""A server's runner of impact jobs: one thread that claims queued jobs, each run in a process of its own.
+"""A server's runner of jobs, every kind in one queue: one thread that claims queued jobs, each run in a process of its own.
 
 The thread claims the oldest queued job whenever fewer than ``slots`` jobs are running (counted in the
 database, so servers sharing it keep to the limit between them), starts its process (``work.run_job``),
@@ -82,7 +82,7 @@ class Runner:
         self.wake_reader, self.wake_writer = socket.socketpair()
         self.wake_reader.setblocking(False)
         self.wake_writer.setblocking(False)
-        self.thread = threading.Thread(target=self.loop, name="impact-job-runner", daemon=True)
+        self.thread = threading.Thread(target=self.loop, name="job-runner", daemon=True)
 
     def start(self) -> None:
         self.recover()
@@ -91,7 +91,7 @@ class Runner:
     def recover(self) -> None:
         recovered = self.queue.recover(owners.alive)
         if any(recovered.values()):
-            log.warning("impact jobs left running by a stopped server: re-queued %s, failed %s", recovered["requeued"], recovered["failed"])
+            log.warning("jobs left running by a stopped server: re-queued %s, failed %s", recovered["requeued"], recovered["failed"])
 
     def wake(self) -> None:
         """Look at the queue now (a job was submitted)."""
@@ -110,7 +110,7 @@ class Runner:
                     recover_at = time.monotonic() + RECOVERY_SECONDS
                 self.fill()
             except Exception:  # the database may be away for a moment: the next round tries again
-                log.exception("the impact job runner could not finish a round")
+                log.exception("the job runner could not finish a round")
             wait([self.wake_reader, *(running.process.sentinel for running in self.running.values())], timeout=POLL_SECONDS)
             self.drain()
 
@@ -129,7 +129,7 @@ class Runner:
             process = self.processes.Process(
                 target=run_in_process,
                 args=(claim.job_id, claim.token, self.database_url, str(self.data_dir)),
-                name=f"impact-job-{claim.job_id}",
+                name=f"job-{claim.job_id}",
                 daemon=True,
             )
             try:

@@ -1,4 +1,4 @@
-"""The impact jobs of one server, as the API sees them: submit, read, reach a result file; start and stop the runner.
+"""The jobs of one server (impact and batch), as the API sees them: submit, read, reach a result file; start and stop the runner.
 
 Making an :class:`ImpactJobs` touches nothing: the data folder and the database are opened when first
 needed (a job submitted or read) or at ``start``, the server's start-up, which also starts the runner
@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from kruger_rules.jobs.folders import JobFolders
 from kruger_rules.jobs.runner import Runner
 from kruger_rules.reforms import ReformSpec
-from kruger_rules.store import Database, ImpactJob, JobQueue, default_url, shown_url, utc_now
+from kruger_rules.store import Database, ImpactJob, JobKind, JobQueue, default_url, shown_url, utc_now
 
 
 class StorageError(RuntimeError):
@@ -30,6 +30,8 @@ class StorageError(RuntimeError):
 
 
 class ImpactJobs:
+    """Every kind of job (named for the first): one database, one queue, one runner; a folder per kind."""
+
     def __init__(self, data_dir: Path, database_url: str | None, slots: int) -> None:
         self.data_dir, self.database_url, self.slots = Path(data_dir), database_url, slots
         self.lock = threading.Lock()
@@ -38,7 +40,11 @@ class ImpactJobs:
 
     @property
     def folders(self) -> JobFolders:
-        return JobFolders(self.data_dir)
+        """The impact jobs' folders."""
+        return self.folders_of(JobKind.IMPACT)
+
+    def folders_of(self, kind: JobKind) -> JobFolders:
+        return JobFolders(self.data_dir, kind)
 
     @property
     def queue(self) -> JobQueue:
@@ -81,16 +87,30 @@ class ImpactJobs:
     def new_id() -> str:
         return uuid.uuid4().hex
 
-    def submit(self, job_id: str, reform: ReformSpec, period: str, population: dict[str, Any]) -> ImpactJob:
-        """Queue a checked job (its population, if uploaded, already in its folder) and wake the runner."""
+    def submit(
+        self,
+        job_id: str,
+        reform: ReformSpec,
+        period: str,
+        population: dict[str, Any],
+        kind: JobKind = JobKind.IMPACT,
+        options: dict[str, Any] | None = None,
+        rows: int | None = None,
+    ) -> ImpactJob:
+        """Queue a checked job (its files, if uploaded, already in its folder) and wake the runner.
+
+        ``rows`` is the rows to do, if not the population's ``organisation_rows`` (a batch file's, estimated).
+        """
         job = ImpactJob(
             id=job_id,
+            kind=kind,
+            options=options,
             submitted_at=utc_now(),
             period=period,
             reform=reform.data,
             reform_label=reform.label,
             population=population,
-            rows_total=population["organisation_rows"],
+            rows_total=population["organisation_rows"] if rows is None else rows,
             rows_done=0,
             attempts=0,
         )
@@ -99,12 +119,14 @@ class ImpactJobs:
             self.runner.wake()
         return job
 
-    def get(self, job_id: str) -> ImpactJob | None:
-        return self.queue.get(job_id)
+    def get(self, job_id: str, kind: JobKind = JobKind.IMPACT) -> ImpactJob | None:
+        """The job ``job_id`` if it is of ``kind``: an id is found only where its kind is asked for."""
+        job = self.queue.get(job_id)
+        return job if job is not None and job.kind == kind else None
 
     def result_file(self, job: ImpactJob, name: str) -> Path | None:
-        return self.folders.result_file(job, name)
+        return self.folders_of(job.kind).result_file(job, name)
 
-    def discard(self, job_id: str) -> None:
+    def discard(self, job_id: str, kind: JobKind = JobKind.IMPACT) -> None:
         """Remove the folder of a submission that was refused."""
-        self.folders.remove(job_id)
+        self.folders_of(kind).remove(job_id)

@@ -7,7 +7,7 @@ UTC, and documents (a reform, a population's description, a result's manifest) a
 
 * ``base``: the declarative base, its naming convention and column types (UTC timestamps, JSON);
 * ``database``: :class:`Database`, an engine and its sessions for a URL, with SQLite's settings;
-* ``impact_jobs``: the table of impact jobs; ``job_queue``: :class:`JobQueue`, the only code that reads or
+* ``impact_jobs``: the table of jobs (impact and batch, by ``kind``); ``job_queue``: :class:`JobQueue`, the only code that reads or
   writes it (submit, claim within a limit, progress, finish, fail, recover).
 
 A new kind of record (decision records, API keys) is a model module beside ``impact_jobs`` and a repository
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from kruger_rules.store.base import Base, utc_now
 from kruger_rules.store.database import Database, default_url, shown_url
-from kruger_rules.store.impact_jobs import ImpactJob, JobStatus
+from kruger_rules.store.impact_jobs import ImpactJob, JobKind, JobStatus
 from kruger_rules.store.job_queue import JobQueue
 
-__all__ = ["Base", "Database", "ImpactJob", "JobQueue", "JobStatus", "default_url", "shown_url", "utc_now"]
+__all__ = ["Base", "Database", "ImpactJob", "JobKind", "JobQueue", "JobStatus", "default_url", "shown_url", "utc_now"]

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -92,11 +92,28 @@ class Database:
             yield session
 
     def create_schema(self) -> None:
-        """Create the tables that are missing. Two processes starting together may race to create one: the loser tries again."""
+        """Create the tables that are missing, and check that those found have every column. Two processes starting
+        together may race to create one: the loser tries again."""
         try:
             Base.metadata.create_all(self.engine)
         except (OperationalError, ProgrammingError):
             Base.metadata.create_all(self.engine)
+        self.check_columns()
+
+    def check_columns(self) -> None:
+        """A ``ValueError`` naming a table made by an older version that lacks a column: refused at start-up, not at each request.
+
+        There are no migrations yet, so such a table is not altered here: the message says what to do instead.
+        """
+        inspector = inspect(self.engine)
+        for table in Base.metadata.sorted_tables:
+            found = {column["name"] for column in inspector.get_columns(table.name)}
+            missing = [column.name for column in table.columns if column.name not in found]
+            if missing:
+                raise ValueError(
+                    f"its table {table.name} has no column {', '.join(missing)}: it was made by an older version of kruger-rules; "
+                    "move it aside (its jobs are then forgotten) or give another database"
+                )
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,6 +1,7 @@
-"""The table of impact jobs: what was asked, where the job stands, who runs it, and what it left on disk.
+"""The table of jobs, of every kind (impact, batch): what was asked, where the job stands, who runs it, and what it left on disk.
 
-A job is queued at submission, claimed by a server (``running``: ``run_token`` names the claim, ``owner``
+The table is named for its first kind; ``kind`` says what a job runs, so that one queue and one runner serve
+them all. A job is queued at submission, claimed by a server (``running``: ``run_token`` names the claim, ``owner``
 the process that holds it, ``lease_until`` when the claim lapses unless renewed), and ends ``done`` (its
 results in the job's folder, listed by ``manifest``) or ``failed`` (``error``, in the API's error shape).
 """
@@ -24,6 +25,13 @@ class JobStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class JobKind(enum.StrEnum):
+    """What a job runs; its files live in the data folder's folder of that name."""
+
+    IMPACT = "impact"
+    BATCH = "batch"
+
+
 class ImpactJob(Base):
     __tablename__ = "impact_jobs"
     __table_args__ = (
@@ -34,6 +42,9 @@ class ImpactJob(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     """32 hexadecimal digits, random: an id cannot be guessed from another."""
+    kind: Mapped[JobKind] = mapped_column(
+        Enum(JobKind, name="job_kind", native_enum=False, length=16, values_callable=lambda kind: list(kind)), default=JobKind.IMPACT
+    )
     status: Mapped[JobStatus] = mapped_column(
         Enum(JobStatus, name="job_status", native_enum=False, create_constraint=True, length=16, values_callable=lambda kind: list(kind))
     )
@@ -49,6 +60,8 @@ class ImpactJob(Base):
     population: Mapped[dict[str, Any]]
     """Where the rows come from: ``source`` (``sample`` or ``upload``), the name and size of the file as sent,
     its rows, and the file names in the job's folder."""
+    options: Mapped[dict[str, Any] | None]
+    """How a batch job screens and writes its rows: ``explain``, and the results' ``format``."""
 
     rows_total: Mapped[int]
     rows_done: Mapped[int] = mapped_column(default=0)

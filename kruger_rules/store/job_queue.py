@@ -1,4 +1,4 @@
-"""The impact jobs' queue in the database: the one place that reads and writes the ``impact_jobs`` table.
+"""The jobs' queue in the database, every kind in one: the one place that reads and writes the ``impact_jobs`` table.
 
 A claim is one statement: it takes the oldest queued job only while fewer than the limit are running, so
 servers sharing a database never run more than the limit between them (on PostgreSQL, claims also take a
@@ -94,7 +94,9 @@ class JobQueue:
         """Renew the claim's lease and write ``values`` (progress, stage, owner); False if the job is no longer held by it."""
         return self._update(claim, lease_until=utc_now() + lease, **values)
 
-    def finish(self, claim: Claim, results: str, manifest: dict[str, Any], rules_version: str) -> bool:
+    def finish(self, claim: Claim, results: str, manifest: dict[str, Any], rules_version: str, rows: int | None = None) -> bool:
+        """Record the job done; ``rows`` is the count the run found, for a job whose rows were estimated at submission."""
+        counted = {"rows_total": rows, "rows_done": rows} if rows is not None else {"rows_done": ImpactJob.rows_total}
         return self._update(
             claim,
             status=JobStatus.DONE,
@@ -102,7 +104,7 @@ class JobQueue:
             results=results,
             manifest=manifest,
             rules_version=rules_version,
-            rows_done=ImpactJob.rows_total,
+            **counted,
             stage=None,
             lease_until=None,
         )
