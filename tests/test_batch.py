@@ -355,3 +355,11 @@ def test_a_reform_changes_the_answer(tmp_path):
     reformed = read(run_batch(EXAMPLE, tmp_path / "reform.csv", period=2024, reform="current_law").out)
     assert (base["match_trade_eligible"] == True).sum() > 0  # noqa: E712 - the column holds empty cells too
     assert not (reformed["match_trade_eligible"] == True).any()  # noqa: E712
+
+
+def test_an_empty_id_in_a_parquet_file_is_refused_as_in_csv(tmp_path):
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"organisation_id": ["a", None], "total_income": [1.0, 2.0]}), source)
+    summary = run_batch(source, tmp_path / "out.csv", period=2024)
+    assert (summary.ok, summary.failed) == (1, 1)
+    assert read(summary.errors)[["row", "column", "reason"]].values.tolist() == [[2, "organisation_id", "'organisation_id' is required"]]

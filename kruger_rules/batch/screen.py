@@ -88,7 +88,7 @@ def screen(table: pa.Table, first_row: int, duplicates: dict[int, int], job: Job
     layout = layout_for(system)
     count = table.num_rows
     rows = np.arange(first_row + 1, first_row + count + 1, dtype=np.int64)
-    ids = pc.utf8_trim_whitespace(table.column(ORGANISATION_ID).cast(pa.string())).to_numpy(zero_copy_only=False)
+    ids = pc.fill_null(pc.utf8_trim_whitespace(table.column(ORGANISATION_ID).cast(pa.string())), "").to_numpy(zero_copy_only=False)
     faults: list[tuple[int, str, str]] = []
     faults += [(int(position), ORGANISATION_ID, f"'{ORGANISATION_ID}' is required") for position in np.flatnonzero(ids == "")]
     for position, earlier in duplicates.items():
