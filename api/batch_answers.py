@@ -17,6 +17,7 @@ from api.impact_answers import ImpactError, ImpactFile, ImpactReform, moment
 from kruger_rules.batch.run import BatchSummary
 from kruger_rules.jobs.folders import media_type
 from kruger_rules.store import ImpactJob, JobStatus
+from kruger_rules.units import CURRENCY
 
 ROWS_HEADER, FAILED_HEADER = "X-Batch-Rows", "X-Batch-Failed"
 ANSWER_HEADERS = {
@@ -136,7 +137,7 @@ class DictionaryColumn(BaseModel):
     )
     entity: str = Field(description="What the column describes: organisation, place or procurement.", examples=["organisation"])
     type: str = Field(examples=["number"])
-    unit: str = Field(examples=["currency-GBP"])
+    unit: str = Field(examples=[CURRENCY])
     allowed_values: str = Field(examples=["numbers (digits, a point for decimals)"])
     default: str = Field(description="What a blank cell means.", examples=["0"])
     label: str
