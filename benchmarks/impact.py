@@ -562,16 +562,20 @@ class Busy:
 
 @dataclass
 class Runner:
-    """Starts each child as ``python -m benchmarks.impact --child KIND ...`` in the project's root, its output in ``folder``."""
+    """Starts each child as ``python -m MODULE --child KIND ...`` (or any command) in the project's root, its output in ``folder``."""
 
     folder: Path
     cores: int
+    module: str = "benchmarks.impact"
     started: int = 0
 
     def run(self, kind: str, options: list[str], timeout: float | None = None) -> ChildRun:
+        return self.run_command([sys.executable, "-m", self.module, "--child", kind, "--cores", str(self.cores), *options], timeout)
+
+    def run_command(self, command: list[str], timeout: float | None = None) -> ChildRun:
+        """``command`` to its end (killed past ``timeout`` seconds): its wall time, its peak memory, the JSON lines it printed."""
         self.started += 1
         stdout_path, stderr_path = self.folder / f"child-{self.started}.out", self.folder / f"child-{self.started}.err"
-        command = [sys.executable, "-m", "benchmarks.impact", "--child", kind, "--cores", str(self.cores), *options]
         with open(stdout_path, "wb") as stdout, open(stderr_path, "wb") as stderr:
             launched, began = time.time(), time.perf_counter()
             process = subprocess.Popen(command, cwd=ROOT, stdout=stdout, stderr=stderr)
