@@ -99,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     from kruger_rules.batch.cli import add_batch_command
 
     add_batch_command(commands)
+
+    from kruger_rules.db_cli import add_db_command
+
+    add_db_command(commands)
     return parser
 
 

@@ -13,6 +13,8 @@ from openfisca_core.tools.test_runner import OpenFiscaPlugin, YamlFile, YamlItem
 
 from kruger_rules import CountryTaxBenefitSystem
 
+pytest_plugins = ["databases"]  # the fixture database_url: each store test on SQLite and on PostgreSQL
+
 # An app started by a test keeps its impact jobs (and their database) in a folder of the test run, never in the repository.
 if "KRUGER_DATA_DIR" not in os.environ:
     os.environ["KRUGER_DATA_DIR"] = tempfile.mkdtemp(prefix="kruger-rules-tests-")

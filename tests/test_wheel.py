@@ -26,6 +26,7 @@ from kruger_rules.system import RULE_FOLDERS, find_rules_root, rules_hash
 REPOSITORY = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PACKAGED_RULES = "kruger_rules/_rules"
+MIGRATIONS = "kruger_rules/store/migrations"
 EXAMPLE = REPOSITORY / "examples" / "match_trade.json"
 YAML_CASES = [REPOSITORY / "tests" / "yaml" / "match_trade.yaml", REPOSITORY / "tests" / "yaml" / "reforms_current_law.yaml"]
 NOT_SOURCE = shutil.ignore_patterns(
@@ -54,6 +55,15 @@ def rule_files() -> set[str]:
         path.relative_to(REPOSITORY).as_posix()
         for folder in RULE_FOLDERS
         for path in (REPOSITORY / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def migration_files() -> set[str]:
+    """The schema's migrations: their environment, template and revisions."""
+    return {
+        path.relative_to(REPOSITORY).as_posix()
+        for path in (REPOSITORY / MIGRATIONS).rglob("*")
         if path.is_file() and "__pycache__" not in path.parts
     }
 
@@ -155,6 +165,8 @@ def test_the_wheel_installs_and_works_from_outside_the_repository(tmp_path):
     wheel = build_wheel(steps, tmp_path)
     packaged = {name.removeprefix(f"{PACKAGED_RULES}/") for name in zipfile.ZipFile(wheel).namelist() if name.startswith(PACKAGED_RULES)}
     assert packaged == rule_files()
+    shipped = {name for name in zipfile.ZipFile(wheel).namelist() if name.startswith(f"{MIGRATIONS}/")}
+    assert shipped == migration_files()  # the server migrates its database at start-up, from the installed package
     venv_bin = install(steps, wheel, tmp_path / "venv")
 
     where_and_hash = "from kruger_rules.system import ROOT, rules_hash; print(ROOT, rules_hash())"

@@ -51,7 +51,7 @@ class ImpactJobs:
         return JobQueue(self.opened())
 
     def opened(self) -> Database:
-        """The database, opened on first use: the data folder made, the tables created."""
+        """The database, opened on first use: the data folder made, the schema migrated to the newest revision."""
         with self.lock:
             if self.database is None:
                 try:
@@ -61,7 +61,7 @@ class ImpactJobs:
                 url = self.database_url or default_url(self.data_dir)
                 try:
                     database = Database(url)
-                    database.create_schema()
+                    database.migrate()
                 except (SQLAlchemyError, ValueError, OSError) as error:
                     reason = getattr(error, "orig", None) or error
                     raise StorageError("database_url", f"the database {shown_url(url)} cannot be opened ({reason})") from None

@@ -1,17 +1,18 @@
 """The database: one SQLAlchemy metadata, one engine and session factory per database URL, and a repository per table.
 
 SQLite by default (a file in the data folder, in WAL mode), or any SQLAlchemy URL (PostgreSQL through
-``postgresql+psycopg://...``). Every table hangs off :class:`Base`, so one ``create_schema`` (and, later, one
-Alembic environment) covers them all; constraints are named by one convention, timestamps are timezone-aware
-UTC, and documents (a reform, a population's description, a result's manifest) are JSON columns.
+``postgresql+psycopg://...``). Every table hangs off :class:`Base`, and one Alembic history (``migrations``, applied
+by ``Database.migrate``) makes and alters them all; constraints are named by one convention, timestamps are
+timezone-aware UTC, and documents (a reform, a population's description, a result's manifest) are JSON columns.
 
 * ``base``: the declarative base, its naming convention and column types (UTC timestamps, JSON);
 * ``database``: :class:`Database`, an engine and its sessions for a URL, with SQLite's settings;
+* ``migrations``: the schema's Alembic revisions (``versions/``), run under a lock by ``Database.migrate``;
 * ``impact_jobs``: the table of jobs (impact and batch, by ``kind``); ``job_queue``: :class:`JobQueue`, the only code that reads or
   writes it (submit, claim within a limit, progress, finish, fail, recover).
 
-A new kind of record (decision records, API keys) is a model module beside ``impact_jobs`` and a repository
-beside ``job_queue``, on the same :class:`Database`.
+A new kind of record (decision records, API keys) is a model module beside ``impact_jobs``, a repository
+beside ``job_queue``, on the same :class:`Database`, and a revision in ``migrations/versions`` that makes its table.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A database URL opened once: its engine, its sessions, and the schema created on it.
+"""A database URL opened once: its engine, its sessions, and its schema brought up to date.
 
 SQLite is a file (``sqlite:///path``): its path is made absolute when opened, so that a worker process in
 another folder opens the same file, and its folder is made if need be. Every SQLite connection is set to
@@ -9,22 +9,26 @@ would be lost at a restart, and no other process could see it.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from kruger_rules.store.base import Base
+from kruger_rules.store.migrations import upgrade
 
 SQLITE_FILE = "kruger-rules.sqlite3"
 """The database's file in the data folder when no URL is given."""
 
 SQLITE_BUSY_SECONDS = 30
 """How long a SQLite connection waits for another's write to end."""
+
+WAL_RETRY_SECONDS = 0.05
+"""How often a new SQLite connection asks again for WAL mode while the database is locked."""
 
 
 def default_url(data_dir: Path) -> str:
@@ -61,9 +65,26 @@ def checked_url(url: str) -> URL:
 def sqlite_settings(connection: Any, record: Any) -> None:
     """WAL mode, and foreign keys enforced, on every new SQLite connection."""
     cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    wal_mode(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def wal_mode(cursor: Any) -> None:
+    """Set WAL mode, trying again for up to ``SQLITE_BUSY_SECONDS`` while the database is locked.
+
+    A connection that asks for the mode while another process holds a write lock (one making a new database's
+    tables, say) is refused at once: SQLite does not wait there, as waiting could deadlock.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_RETRY_SECONDS)
 
 
 class Database:
@@ -91,29 +112,10 @@ class Database:
         with self.sessions.begin() as session:
             yield session
 
-    def create_schema(self) -> None:
-        """Create the tables that are missing, and check that those found have every column. Two processes starting
-        together may race to create one: the loser tries again."""
-        try:
-            Base.metadata.create_all(self.engine)
-        except (OperationalError, ProgrammingError):
-            Base.metadata.create_all(self.engine)
-        self.check_columns()
-
-    def check_columns(self) -> None:
-        """A ``ValueError`` naming a table made by an older version that lacks a column: refused at start-up, not at each request.
-
-        There are no migrations yet, so such a table is not altered here: the message says what to do instead.
-        """
-        inspector = inspect(self.engine)
-        for table in Base.metadata.sorted_tables:
-            found = {column["name"] for column in inspector.get_columns(table.name)}
-            missing = [column.name for column in table.columns if column.name not in found]
-            if missing:
-                raise ValueError(
-                    f"its table {table.name} has no column {', '.join(missing)}: it was made by an older version of kruger-rules; "
-                    "move it aside (its jobs are then forgotten) or give another database"
-                )
+    def migrate(self) -> None:
+        """Bring the schema up to date (:mod:`kruger_rules.store.migrations`): every table made or altered as the newest
+        revision says, one process at a time; a ``ValueError`` if a table made before migrations lacks a column."""
+        upgrade(self.engine)
 
     def dispose(self) -> None:
         self.engine.dispose()
