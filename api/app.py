@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 
+from api.auth import install_calculation_security
 from api.batch_answers import FAILED_HEADER, ROWS_HEADER
 from api.batching import Batcher
 from api.docs import install_docs
@@ -25,6 +26,7 @@ from api.reform_schemas import reform_components
 from api.routers import assumptions, batch, eligibility, impact, inputs, openfisca, reforms, service
 from api.settings import Settings
 from api.situation_schemas import situation_components
+from kruger_rules.access import RateLimiter
 from kruger_rules.jobs.service import ImpactJobs
 from kruger_rules.reforms import configure_cache
 from kruger_rules.schemes import schemes
@@ -63,6 +65,10 @@ the kruger-rules engine on OpenFisca.
   reasons; a large file runs as a job (202, then `GET /api/v1/batch/{id}`). `GET /api/v1/batch/template`
   and `GET /api/v1/batch/dictionary` say what a file may hold.
 
+Impact jobs need an API key with the scope `impact`, sent as `Authorization: Bearer kr_...`, and a job is read only
+with the key that submitted it; calculations need any valid key where `KRUGER_CALCULATION_ACCESS=keyed`. A key
+over its rate limit is answered 429 with `Retry-After`.
+
 Every response has the header `X-Rules-Version`. Errors are `{"code", "message", "path"}`, where
 `path` is the JSONPath of the part of the request at fault.
 """
@@ -98,11 +104,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.batcher = Batcher()
     app.state.impact_jobs = jobs
+    app.state.rate_limiter = RateLimiter()
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
     install_docs(app)
     install_openapi_components(app, lambda: {**situation_components(system, settings.max_organisations), **reform_components(system)})
+    install_calculation_security(app)
     app.add_middleware(
         AnswerHeaders,
         headers={

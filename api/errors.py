@@ -20,6 +20,11 @@ from kruger_rules.errors import KrugerError
 log = logging.getLogger("kruger_rules.api")
 
 STATUS_BY_CODE = {
+    "no_key": 401,
+    "wrong_key": 401,
+    "revoked_key": 401,
+    "wrong_scope": 403,
+    "too_many_requests": 429,
     "not_found": 404,
     "variable_not_found": 404,
     "parameter_not_found": 404,
@@ -37,6 +42,15 @@ STATUS_BY_CODE = {
 CODE_BY_STATUS = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large", 415: "unsupported_media_type"}
 
 
+class Refused(KrugerError):
+    """A request refused for its API key or its rate (api.auth), with the headers its status calls for: a 401 says how to
+    authenticate (``WWW-Authenticate``), a 429 when to try again (``Retry-After``)."""
+
+    def __init__(self, code: str, message: str, headers: dict[str, str]) -> None:
+        super().__init__(code, message)
+        self.headers = headers
+
+
 def status_of(code: str) -> int:
     return STATUS_BY_CODE.get(code, 400)
 
@@ -46,7 +60,7 @@ def error_response(error: KrugerError, headers: dict[str, str] | None = None) ->
 
 
 async def on_kruger_error(request: Request, error: KrugerError) -> JSONResponse:
-    return error_response(error)
+    return error_response(error, error.headers if isinstance(error, Refused) else None)
 
 
 async def on_validation_error(request: Request, error: RequestValidationError) -> JSONResponse:

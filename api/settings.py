@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 from pydantic_core import ErrorDetails
@@ -73,8 +73,16 @@ class Settings(BaseSettings):
     max_json_depth: Count = 32
     """Deepest nesting of JSON objects and arrays; deeper is answered 400 (a situation needs 5)."""
 
-    cors_origins: str = "*"
-    """Origins allowed to call the API from a browser, comma-separated ('*' as `openfisca serve`)."""
+    cors_origins: str = ""
+    """Origins allowed to call the API from a browser, comma-separated ('*' for any, as `openfisca serve`); none by default:
+    cross-origin access is off."""
+
+    calculation_access: Literal["open", "keyed"] = "open"
+    """Who may ask for a calculation (/calculate, /trace, /api/v1/eligibility, /api/v1/compare, /api/v1/batch): anyone
+    (open), or the holder of any valid API key (keyed). Impact jobs always need a key with the scope impact."""
+
+    key_rate_limit: Count = 600
+    """Requests a minute a new API key may make, unless `kruger-rules keys create --rate-limit` says otherwise."""
 
     reform_cache_size: Count = 64
     """Most reformed rule systems kept built at once (each holds its own copy of the changed parameters)."""
@@ -142,6 +150,7 @@ def setting_error(error: ErrorDetails, given: Mapping[str, Any]) -> SettingError
         "string_type": "text",
         "path_type": "a folder's path",
         "value_error": str(error.get("ctx", {}).get("error", error["msg"])),
+        "literal_error": str(error.get("ctx", {}).get("expected")),
     }
     reason = reasons.get(error["type"], error["msg"].lower())
     shown = str(given.get(name, error.get("input")))

@@ -103,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     from kruger_rules.db_cli import add_db_command
 
     add_db_command(commands)
+
+    from kruger_rules.keys_cli import add_keys_command
+
+    add_keys_command(commands)
     return parser
 
 

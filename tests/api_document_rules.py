@@ -60,8 +60,8 @@ def keep_members_declared(situation: dict[str, Any], limit: int) -> None:
         for gid, group in list((groups or {}).items()):
             for role in entity.roles if isinstance(group, dict) else ():
                 members = group.get(role.plural or role.key)
-                if not isinstance(members, list):
-                    continue
+                if not isinstance(members, list) or not all(isinstance(member, str) for member in members):
+                    continue  # not a list of ids, as the document asks: nothing to keep
                 members[:] = [chosen for member in members if (chosen := member_for(member, persons, placed, limit)) is not None]
                 if not members and role.key in REQUIRED_ROLES.get(entity.key, ()):
                     del groups[gid]

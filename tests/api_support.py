@@ -14,6 +14,8 @@ from strategies import ORGANISATION_TYPES
 from api.app import create_app
 from api.settings import Settings
 from kruger_rules import CountryTaxBenefitSystem
+from kruger_rules.access import parse_scopes
+from kruger_rules.store import Database, KeyRing
 from kruger_rules.system import shared_system
 
 BASE_URL = "http://localhost"
@@ -25,6 +27,20 @@ CONTRACT_TYPES = ["goods", "services", "works", "light_touch_services"]
 
 def client(settings: Settings | None = None) -> TestClient:
     return TestClient(create_app(settings or Settings()), base_url=BASE_URL)
+
+
+def api_key(database_url: str, name: str, scopes: str = "", rate_limit: int = 600) -> str:
+    """A new API key in the database (brought up to date first), as ``keys create`` makes one: its text."""
+    database = Database(database_url)
+    try:
+        database.migrate()
+        return KeyRing(database).create(name, parse_scopes(scopes), rate_limit)[1]
+    finally:
+        database.dispose()
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
 
 
 @functools.cache

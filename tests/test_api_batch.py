@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pytest
-from api_support import BASE_URL
+from api_support import BASE_URL, api_key, bearer
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -28,6 +28,7 @@ from kruger_rules.batch.dictionary import COLUMNS, dictionary, template_columns
 from kruger_rules.batch.layout import layout_of
 from kruger_rules.batch.run import run_batch
 from kruger_rules.errors import KrugerError
+from kruger_rules.store import default_url
 from kruger_rules.system import ROOT, rules_version, shared_system
 
 BATCH = "/api/v1/batch"
@@ -386,7 +387,8 @@ def test_a_large_file_runs_as_a_job_whose_files_are_the_answer_at_once(client, t
         # only the job's own results are served, and only as a batch job's
         for name in ["file.csv", "kruger-rules.sqlite3", "..%2Ffile.csv", "results.csvx"]:
             assert jobs.get(f"{BATCH}/{job['id']}/files/{name}").status_code == 404, name
-        assert jobs.get(f"/api/v1/impact/{job['id']}").status_code == 404
+        impact_key = api_key(default_url(tmp_path), "impact", "impact")
+        assert jobs.get(f"/api/v1/impact/{job['id']}", headers=bearer(impact_key)).status_code == 404
 
 
 def test_explanations_run_at_once_only_up_to_the_explanation_limit(tmp_path):

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pytest
-from api_support import BASE_URL
+from api_support import BASE_URL, api_key, bearer
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -54,10 +54,17 @@ def csv_bytes(table: pa.Table) -> bytes:
     return out.getvalue()
 
 
+@functools.cache
+def impact_key(data_dir: Path) -> str:
+    """The key (scope impact) the servers on ``data_dir`` are called with: one per folder, so that a job is read after a restart."""
+    return api_key(default_url(data_dir), "impact-tests", "impact")
+
+
 @contextlib.contextmanager
 def server(data_dir: Path, **settings):
-    """A running app (its lifespan started: the runner runs jobs unless max_impact_jobs is 0) on ``data_dir``."""
-    with TestClient(create_app(Settings(data_dir=data_dir, **settings)), base_url=BASE_URL) as client:
+    """A running app (its lifespan started: the runner runs jobs unless max_impact_jobs is 0) on ``data_dir``, called with its key."""
+    app = create_app(Settings(data_dir=data_dir, **settings))
+    with TestClient(app, base_url=BASE_URL, headers=bearer(impact_key(data_dir))) as client:
         yield client
 
 

@@ -77,11 +77,26 @@ def test_trailing_slashes_lead_to_the_route():
     assert response.status_code == 200 and "total_income" in response.json()
 
 
-def test_cors_allows_browsers_as_openfisca_serve_does():
-    response = ours().options("/calculate", headers={"Origin": "http://example.org", "Access-Control-Request-Method": "POST"})
+def test_cross_origin_access_is_off_by_default():
+    preflight = ours().options("/calculate", headers={"Origin": "http://example.org", "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 400 and "Access-Control-Allow-Origin" not in preflight.headers
+    assert "Access-Control-Allow-Origin" not in ours().get("/entities", headers={"Origin": "http://example.org"}).headers
+
+
+def test_cors_for_any_origin_allows_browsers_as_openfisca_serve_does():
+    anyone = TestClient(create_app(Settings(cors_origins="*")))
+    response = anyone.options(
+        "/calculate",
+        headers={
+            "Origin": "http://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization",
+        },
+    )
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    exposed = ours().get("/entities", headers={"Origin": "http://example.org"}).headers["Access-Control-Expose-Headers"]
+    assert response.headers["Access-Control-Allow-Headers"] == "authorization"  # an API key may be sent from a browser
+    exposed = anyone.get("/entities", headers={"Origin": "http://example.org"}).headers["Access-Control-Expose-Headers"]
     assert "X-Rules-Version" in exposed
 
 

@@ -7,7 +7,9 @@ variables, is left out: tests/test_api_bad_input.py pins the boundaries one by o
 Impact jobs are submitted (queued in a folder of the test run) but not run: the app runs none
 (max_impact_jobs=0). A population uploaded as multipart/form-data is generated as random bytes, which
 no schema can make a readable Parquet or CSV table, so those requests are checked for everything but
-acceptance (tests/test_api_impact.py sends real files); JSON submissions are checked for acceptance too.
+acceptance (tests/test_api_impact.py sends real files); JSON submissions are checked for acceptance too. Every request
+carries an API key with the scope impact, so that the impact operations answer past the key (tests/test_api_keys.py
+tests the refusals).
 """
 
 import atexit
@@ -16,12 +18,14 @@ import tempfile
 
 import orjson
 import schemathesis
+from api_support import api_key, bearer
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
 
 from api.app import create_app
 from api.settings import Settings
+from kruger_rules.store import default_url
 
 DATA_DIR = tempfile.mkdtemp(prefix="kruger-rules-schemathesis-")
 atexit.register(shutil.rmtree, DATA_DIR, True)
@@ -29,6 +33,17 @@ APP_SETTINGS = Settings(max_body_bytes=200_000, max_organisations=50, data_dir=D
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(APP_SETTINGS))
 schema.config.generation.update(modes=[schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE])
 schema.config.phases.update(phases=["examples", "fuzzing"])
+KEY = api_key(default_url(DATA_DIR), "schemathesis", "impact", rate_limit=100_000)
+
+
+@schema.auth()
+class ImpactKey:
+    def get(self, case, context):
+        return KEY
+
+    def set(self, case, key, context):
+        case.headers = {**(case.headers or {}), **bearer(key)}
+
 
 CHECKS = [
     not_a_server_error,

@@ -16,8 +16,9 @@ LIMITS = [
     "reform_cache_size",
     "max_upload_bytes",
     "batch_sync_rows",
+    "key_rate_limit",
 ]
-OTHERS = ["cors_origins", "max_impact_jobs", "data_dir", "database_url"]
+OTHERS = ["cors_origins", "calculation_access", "max_impact_jobs", "data_dir", "database_url"]
 
 
 def test_every_setting_is_a_limit_or_one_of_the_others_tested_here():
@@ -54,6 +55,10 @@ def test_a_mapping_is_read_alone_without_the_process_environment(monkeypatch):
     assert Settings.from_env({}).max_organisations == Settings.model_fields["max_organisations"].default
 
 
+def test_cross_origin_access_is_off_unless_origins_are_given():
+    assert Settings().allowed_origins == []
+
+
 def test_the_origins_are_a_comma_separated_list():
     assert Settings.from_env({"KRUGER_CORS_ORIGINS": " https://a.example, ,https://b.example "}).allowed_origins == [
         "https://a.example",
@@ -79,6 +84,13 @@ def test_serve_with_a_bad_setting_stops_at_once_with_its_message(monkeypatch, ca
     assert main(["serve", "--port", "1"]) == 2
     error = capsys.readouterr().err
     assert error == "kruger-rules: error: KRUGER_MAX_BODY_BYTES must be a whole number, not 'ten'\n"
+
+
+def test_calculations_are_open_unless_keyed():
+    assert Settings().calculation_access == "open"
+    assert Settings.from_env({"KRUGER_CALCULATION_ACCESS": "keyed"}).calculation_access == "keyed"
+    with pytest.raises(SettingError, match="^KRUGER_CALCULATION_ACCESS must be 'open' or 'keyed', not 'closed'$"):
+        Settings.from_env({"KRUGER_CALCULATION_ACCESS": "closed"})
 
 
 def test_impact_jobs_may_be_none_at_once_but_not_fewer():

@@ -7,6 +7,9 @@ the same runner as impact jobs: ``GET /api/v1/batch/{id}`` answers where it stan
 ``GET /api/v1/batch/{id}/files/{name}`` serves its results and its errors file. The batch's folder is
 removed once answered at once, or refused; a job keeps it. ``GET /api/v1/batch/template`` and
 ``GET /api/v1/batch/dictionary`` say what a file may hold.
+
+Screening is a calculation: open, or keyed by any valid key (``KRUGER_CALCULATION_ACCESS``, api.auth); a job is
+read only as it was submitted, with the same key or (where calculations are open) with none.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
+from api.auth import CALCULATION_KEY_RESPONSES, CalculationKey, reads
 from api.batch_answers import ANSWER_HEADERS, BatchDictionary, BatchJobAnswer, batch_job_answer, results_response
 from api.batch_requests import MULTIPART_SCHEMA, Batch, Batched, sync_rows
 from api.deps import AppSettings, Jobs
@@ -37,7 +41,7 @@ from kruger_rules.jobs.batch_work import ERRORS, RESULTS, screened
 from kruger_rules.jobs.folders import JOB_ID, MEDIA_TYPES, media_type
 from kruger_rules.jobs.service import ImpactJobs
 from kruger_rules.reforms import reformed_system
-from kruger_rules.store import ImpactJob, JobKind
+from kruger_rules.store import ApiKey, ImpactJob, JobKind
 from kruger_rules.system import shared_system
 
 router = APIRouter(prefix="/api/v1", tags=["Batch"])
@@ -106,15 +110,16 @@ def dictionary_answer() -> dict:
         },
         202: {"model": BatchJobAnswer, "description": "A large file, queued as a job; the Location header and `href` give its address"},
         **error_responses(400),
+        **CALCULATION_KEY_RESPONSES,
         406: {"model": ErrorBody, "description": "Accept allows none of CSV, Parquet and JSON lines"},
         413: {"model": ErrorBody, "description": "The files are over the upload limit"},
         415: {"model": ErrorBody, "description": "The body is not multipart/form-data, or a file is not CSV, Parquet or JSON lines"},
     },
 )
-async def screen_batch(batch: Batched, jobs: Jobs, settings: AppSettings, request: Request) -> Response:
+async def screen_batch(key: CalculationKey, batch: Batched, jobs: Jobs, settings: AppSettings, request: Request) -> Response:
     if batch.rows > sync_rows(settings, batch.explain):
         try:
-            return await submitted(batch, jobs, request)
+            return await submitted(batch, jobs, request, key)
         except BaseException:
             await run_in_threadpool(jobs.discard, batch.id, JobKind.BATCH)
             raise
@@ -132,7 +137,7 @@ def answered(batch: Batch) -> Response:
     return results_response(out.read_bytes(), out.name, summary)
 
 
-async def submitted(batch: Batch, jobs: ImpactJobs, request: Request) -> JSONResponse:
+async def submitted(batch: Batch, jobs: ImpactJobs, request: Request, key: ApiKey | None) -> JSONResponse:
     """The batch checked whole, as its run will check it before any row, and queued: 202 and the job's address."""
     await run_in_threadpool(check_files, batch.sent, reformed_system(batch.reform))
     names = {upload.field: upload.name for upload in batch.sent}
@@ -145,14 +150,16 @@ async def submitted(batch: Batch, jobs: ImpactJobs, request: Request) -> JSONRes
         "files": {upload.field: {"name": upload.name, "file": upload.path.name} for upload in batch.sent},
     }
     options = {"explain": batch.explain, "format": batch.answer}
-    job = await run_in_threadpool(jobs.submit, batch.id, batch.reform, batch.period, upload, JobKind.BATCH, options, batch.rows)
+    key_id = key.id if key is not None else None
+    job = await run_in_threadpool(jobs.submit, batch.id, batch.reform, batch.period, upload, JobKind.BATCH, options, batch.rows, key_id)
     answer = batch_job_answer(job, request)
     return JSONResponse(answer, status_code=202, headers={"Location": answer["href"]})
 
 
-async def known_job(jobs: ImpactJobs, job_id: str) -> ImpactJob:
+async def known_job(jobs: ImpactJobs, job_id: str, key: ApiKey | None) -> ImpactJob:
+    """The batch job ``job_id``, if submitted as ``key`` asks for it."""
     job = await run_in_threadpool(jobs.get, job_id, JobKind.BATCH) if JOB_ID.match(job_id) else None
-    if job is None:
+    if job is None or not reads(key, job):
         raise KrugerError("not_found", f"no batch job '{shortened(job_id)}'")
     return job
 
@@ -162,10 +169,10 @@ async def known_job(jobs: ImpactJobs, job_id: str) -> ImpactJob:
     name="batch_job",
     summary="A batch job: its status and progress; once done, its counts and links to its results and errors file",
     response_model=BatchJobAnswer,
-    responses=error_responses(404),
+    responses={**CALCULATION_KEY_RESPONSES, **error_responses(404)},
 )
-async def batch_job(job_id: str, jobs: Jobs, request: Request):
-    return JSONResponse(batch_job_answer(await known_job(jobs, job_id), request))
+async def batch_job(key: CalculationKey, job_id: str, jobs: Jobs, request: Request):
+    return JSONResponse(batch_job_answer(await known_job(jobs, job_id, key), request))
 
 
 @router.get(
@@ -175,11 +182,12 @@ async def batch_job(job_id: str, jobs: Jobs, request: Request):
     response_class=FileResponse,
     responses={
         200: {"description": "The file", "content": {MEDIA_TYPES[suffix]: BINARY for suffix in (".csv", ".parquet", ".jsonl")}},
+        **CALCULATION_KEY_RESPONSES,
         **error_responses(404),
     },
 )
-async def batch_file(job_id: str, name: str, jobs: Jobs):
-    job = await known_job(jobs, job_id)
+async def batch_file(key: CalculationKey, job_id: str, name: str, jobs: Jobs):
+    job = await known_job(jobs, job_id, key)
     path = jobs.result_file(job, name)
     if path is None:
         raise KrugerError("not_found", f"batch job '{job_id}' has no file '{shortened(name)}' (a done job lists its files)")

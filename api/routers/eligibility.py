@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from api.auth import CALCULATION_KEY_RESPONSES, CalculationKey
 from api.deps import Explained, Reformed
 from api.jsonio import JSONResponse
 from api.requests import EligibilityRequest
@@ -128,8 +129,8 @@ class EligibilityResponse(BaseModel):
             "content": {"application/json": {"schema": model_schema(EligibilityRequest)}},
         }
     },
-    responses=error_responses(400, 413, 415),
+    responses={**error_responses(400, 413, 415), **CALCULATION_KEY_RESPONSES},
 )
-async def eligibility(asked: Explained, reformed: Reformed):
+async def eligibility(key: CalculationKey, asked: Explained, reformed: Reformed):
     answer = await run_in_threadpool(explain, reformed.system, asked.situation, asked.period)
     return JSONResponse({"rules_version": rules_version(), "reform": reformed.data, **answer})

@@ -4,6 +4,9 @@
 job and its address (``Location``); ``GET /api/v1/impact/{id}`` answers where the job stands and, once
 done, its tables and links; ``GET /api/v1/impact/{id}/files/{name}`` serves one of a done job's files. The
 jobs, their queue and their runner are kruger_rules.jobs.
+
+Every route needs an API key with the scope ``impact`` (api.auth), and a job is read only with the key that
+submitted it: to another key it does not exist (404).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse
 
+from api.auth import KEY_RESPONSES, ImpactKey, reads
 from api.deps import Jobs
 from api.impact_answers import ImpactJobAnswer, job_answer, read_tables
 from api.impact_requests import MULTIPART_SCHEMA, ImpactRequest, Submitted
@@ -22,7 +26,7 @@ from api.uploads import MULTIPART
 from kruger_rules.errors import KrugerError, shortened
 from kruger_rules.jobs.folders import JOB_ID, MEDIA_TYPES, media_type
 from kruger_rules.jobs.service import ImpactJobs
-from kruger_rules.store import ImpactJob
+from kruger_rules.store import ApiKey, ImpactJob
 
 router = APIRouter(prefix="/api/v1", tags=["Impact"])
 
@@ -46,9 +50,10 @@ def job_not_found(job_id: str) -> KrugerError:
     return KrugerError("not_found", f"no impact job '{shortened(job_id)}'")
 
 
-async def known_job(jobs: ImpactJobs, job_id: str) -> ImpactJob:
+async def known_job(jobs: ImpactJobs, job_id: str, key: ApiKey) -> ImpactJob:
+    """The job ``job_id``, if ``key`` submitted it."""
     job = await run_in_threadpool(jobs.get, job_id) if JOB_ID.match(job_id) else None
-    if job is None:
+    if job is None or not reads(key, job):
         raise job_not_found(job_id)
     return job
 
@@ -62,13 +67,16 @@ async def known_job(jobs: ImpactJobs, job_id: str) -> ImpactJob:
     responses={
         202: {"description": "Queued; the Location header and `href` give the job's address"},
         **error_responses(400),
+        **KEY_RESPONSES,
         413: {"model": ErrorBody, "description": "The body, or the uploaded population, is over its limit"},
         415: {"model": ErrorBody, "description": "The body is neither JSON nor multipart/form-data, or the file is not Parquet or CSV"},
     },
 )
-async def submit_impact(submission: Submitted, jobs: Jobs, request: Request):
+async def submit_impact(key: ImpactKey, submission: Submitted, jobs: Jobs, request: Request):
     try:
-        job = await run_in_threadpool(jobs.submit, submission.job_id, submission.reform, submission.period, submission.population)
+        job = await run_in_threadpool(
+            jobs.submit, submission.job_id, submission.reform, submission.period, submission.population, key_id=key.id
+        )
     except BaseException:
         jobs.discard(submission.job_id)
         raise
@@ -81,10 +89,10 @@ async def submit_impact(submission: Submitted, jobs: Jobs, request: Request):
     name="impact_job",
     summary="An impact job: its status and progress; once done, its tables and links to its charts and files",
     response_model=ImpactJobAnswer,
-    responses=error_responses(404),
+    responses={**KEY_RESPONSES, **error_responses(404)},
 )
-async def impact_job(job_id: str, jobs: Jobs, request: Request):
-    job = await known_job(jobs, job_id)
+async def impact_job(key: ImpactKey, job_id: str, jobs: Jobs, request: Request):
+    job = await known_job(jobs, job_id, key)
     folder = jobs.folders.results(job)
     tables = await run_in_threadpool(read_tables, folder, (job.manifest or {}).get("tables", [])) if folder is not None else None
     return JSONResponse(job_answer(job, request, tables))
@@ -100,11 +108,12 @@ async def impact_job(job_id: str, jobs: Jobs, request: Request):
             "description": "The file",
             "content": {kind: {"schema": {"type": "string", "format": "binary"}} for kind in sorted(set(MEDIA_TYPES.values()))},
         },
+        **KEY_RESPONSES,
         **error_responses(404),
     },
 )
-async def impact_file(job_id: str, name: str, jobs: Jobs):
-    job = await known_job(jobs, job_id)
+async def impact_file(key: ImpactKey, job_id: str, name: str, jobs: Jobs):
+    job = await known_job(jobs, job_id, key)
     path = jobs.result_file(job, name)
     if path is None:
         raise KrugerError("not_found", f"impact job '{job_id}' has no file '{shortened(name)}' (a done job lists its files)")

@@ -18,6 +18,7 @@ from openfisca_web_api.loader import build_data
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from api.auth import CALCULATION_KEY_RESPONSES, CalculationKey
 from api.calculation import traced
 from api.deps import Baseline, Reformed, Situation
 from api.jsonio import JSONResponse
@@ -144,9 +145,13 @@ SITUATION_BODY = json_body(
     "/calculate",
     summary="Compute the outputs given as null",
     openapi_extra=SITUATION_BODY,
-    responses={200: json_answer("SituationAnswer", "The situation with each null replaced by its value"), **error_responses(400, 413, 415)},
+    responses={
+        200: json_answer("SituationAnswer", "The situation with each null replaced by its value"),
+        **error_responses(400, 413, 415),
+        **CALCULATION_KEY_RESPONSES,
+    },
 )
-async def calculate(request: Request, situation: Situation, reformed: Reformed):
+async def calculate(key: CalculationKey, request: Request, situation: Situation, reformed: Reformed):
     return raw_json(await request.app.state.batcher.calculate(reformed.system, situation.facts, situation.organisations))
 
 
@@ -157,7 +162,8 @@ async def calculate(request: Request, situation: Situation, reformed: Reformed):
     responses={
         200: json_answer("Trace", "Each variable computed, its value, its dependencies and the parameters it read"),
         **error_responses(400, 413, 415),
+        **CALCULATION_KEY_RESPONSES,
     },
 )
-async def trace(situation: Situation, reformed: Reformed):
+async def trace(key: CalculationKey, situation: Situation, reformed: Reformed):
     return raw_json(await run_in_threadpool(traced, reformed.system, situation.facts))

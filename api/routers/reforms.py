@@ -14,6 +14,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from api.auth import CALCULATION_KEY_RESPONSES, CalculationKey
 from api.deps import Compared
 from api.jsonio import JSONResponse
 from api.requests import CompareRequest
@@ -98,9 +99,9 @@ class CompareResponse(BaseModel):
             "content": {"application/json": {"schema": model_schema(CompareRequest)}},
         }
     },
-    responses=error_responses(400, 413, 415),
+    responses={**error_responses(400, 413, 415), **CALCULATION_KEY_RESPONSES},
 )
-async def compare_reforms(asked: Compared):
+async def compare_reforms(key: CalculationKey, asked: Compared):
     answer = await run_in_threadpool(
         compare, asked.situation, asked.period, asked.reforms, asked.variables, asked.changed_only, ("situation",)
     )

@@ -96,14 +96,17 @@ class ImpactJobs:
         kind: JobKind = JobKind.IMPACT,
         options: dict[str, Any] | None = None,
         rows: int | None = None,
+        key_id: int | None = None,
     ) -> ImpactJob:
         """Queue a checked job (its files, if uploaded, already in its folder) and wake the runner.
 
-        ``rows`` is the rows to do, if not the population's ``organisation_rows`` (a batch file's, estimated).
+        ``rows`` is the rows to do, if not the population's ``organisation_rows`` (a batch file's, estimated);
+        ``key_id`` the key that submitted it, the only one that may read it.
         """
         job = ImpactJob(
             id=job_id,
             kind=kind,
+            key_id=key_id,
             options=options,
             submitted_at=utc_now(),
             period=period,

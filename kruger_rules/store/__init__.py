@@ -9,7 +9,9 @@ timezone-aware UTC, and documents (a reform, a population's description, a resul
 * ``database``: :class:`Database`, an engine and its sessions for a URL, with SQLite's settings;
 * ``migrations``: the schema's Alembic revisions (``versions/``), run under a lock by ``Database.migrate``;
 * ``impact_jobs``: the table of jobs (impact and batch, by ``kind``); ``job_queue``: :class:`JobQueue`, the only code that reads or
-  writes it (submit, claim within a limit, progress, finish, fail, recover).
+  writes it (submit, claim within a limit, progress, finish, fail, recover);
+* ``api_keys``: the table of API keys (a hash of each, never its text); ``key_ring``: :class:`KeyRing`, the only code that reads or
+  writes it (create, find by the key's text, list, revoke).
 
 A new kind of record (decision records, API keys) is a model module beside ``impact_jobs``, a repository
 beside ``job_queue``, on the same :class:`Database`, and a revision in ``migrations/versions`` that makes its table.
@@ -17,9 +19,23 @@ beside ``job_queue``, on the same :class:`Database`, and a revision in ``migrati
 
 from __future__ import annotations
 
+from kruger_rules.store.api_keys import ApiKey
 from kruger_rules.store.base import Base, utc_now
 from kruger_rules.store.database import Database, default_url, shown_url
 from kruger_rules.store.impact_jobs import ImpactJob, JobKind, JobStatus
 from kruger_rules.store.job_queue import JobQueue
+from kruger_rules.store.key_ring import KeyRing
 
-__all__ = ["Base", "Database", "ImpactJob", "JobKind", "JobQueue", "JobStatus", "default_url", "shown_url", "utc_now"]
+__all__ = [
+    "ApiKey",
+    "Base",
+    "Database",
+    "ImpactJob",
+    "JobKind",
+    "JobQueue",
+    "JobStatus",
+    "KeyRing",
+    "default_url",
+    "shown_url",
+    "utc_now",
+]

@@ -12,7 +12,7 @@ import datetime
 import enum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Enum, Index, String
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kruger_rules.store.base import Base, utc_now
@@ -82,3 +82,5 @@ class ImpactJob(Base):
     rules_version: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[dict[str, Any] | None]
     """A failed job's ``{"code", "message", "path"}``."""
+    key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
+    """The key that submitted the job, the only one that may read it; none for a job submitted without a key."""
