@@ -23,7 +23,7 @@ from api.errors import install_error_handlers
 from api.jsonio import JSONResponse
 from api.middleware import AnswerHeaders
 from api.reform_schemas import reform_components
-from api.routers import assumptions, batch, eligibility, impact, inputs, openfisca, reforms, service
+from api.routers import assumptions, batch, decisions, eligibility, impact, inputs, openfisca, reforms, service
 from api.settings import Settings
 from api.situation_schemas import situation_components
 from kruger_rules.access import RateLimiter
@@ -39,6 +39,7 @@ ROUTERS = [
     inputs.router,
     reforms.router,
     impact.router,
+    decisions.router,
     batch.router,
     assumptions.router,
 ]

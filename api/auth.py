@@ -22,7 +22,7 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request, Security
+from fastapi import Depends, FastAPI, Query, Request, Security
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -119,10 +119,27 @@ ImpactKey = Annotated[ApiKey, Depends(require(Scope.IMPACT))]
 
 
 async def calculation_key(request: Request, settings: AppSettings) -> ApiKey | None:
-    """No key where calculations are open (whatever the request sends); any valid key where they are keyed."""
+    """No key where calculations are open (whatever the request sends); any valid key where they are keyed (the one
+    already checked for the request, if any, so that a request is counted once against its key's rate)."""
     if settings.calculation_access == "open":
         return None
-    return await checked_key(request, await BEARER(request), None)
+    return getattr(request.state, "api_key", None) or await checked_key(request, await BEARER(request), None)
+
+
+async def recording_key(
+    request: Request,
+    record: Annotated[
+        bool, Query(description="Store each organisation's decision as a decision record (needs an API key with the scope record).")
+    ] = False,
+) -> ApiKey | None:
+    """With ``?record=true``, a key with the scope ``record``; without, none."""
+    if not record:
+        return None
+    return await checked_key(request, await BEARER(request), Scope.RECORD)
+
+
+RecordingKey = Annotated[ApiKey | None, Depends(recording_key)]
+"""Declared before ``CalculationKey`` on a route, so that a recorded calculation checks its key once."""
 
 
 CalculationKey = Annotated[ApiKey | None, Depends(calculation_key)]

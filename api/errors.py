@@ -30,6 +30,7 @@ STATUS_BY_CODE = {
     "parameter_not_found": 404,
     "method_not_allowed": 405,
     "not_acceptable": 406,
+    "record_corrupted": 409,
     "body_too_large": 413,
     "too_many_organisations": 413,
     "upload_too_large": 413,

@@ -39,6 +39,7 @@ def error_responses(*statuses: int) -> dict:
     descriptions = {
         400: "The request is malformed or names something unknown; `path` says where",
         404: "No such item",
+        409: "The item fails its integrity check (record_corrupted): it is not served",
         413: "The body, or the number of organisations, is over the limit",
         415: "The body is not declared as JSON",
     }

@@ -107,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     from kruger_rules.keys_cli import add_keys_command
 
     add_keys_command(commands)
+
+    from kruger_rules.decisions_cli import add_decisions_command
+
+    add_decisions_command(commands)
     return parser
 
 

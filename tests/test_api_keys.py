@@ -26,7 +26,12 @@ IMPACT = "/api/v1/impact"
 BATCH = "/api/v1/batch"
 SAMPLE_JOB = {"reform": "current_law", "period": "2024"}
 CALCULATIONS = ["/calculate", "/trace", "/api/v1/eligibility", "/api/v1/compare", BATCH]
-KEYED_OPERATIONS = {("post", IMPACT), ("get", IMPACT + "/{job_id}"), ("get", IMPACT + "/{job_id}/files/{name}")}
+DECISIONS = "/api/v1/decisions"
+KEYED_OPERATIONS = {("post", IMPACT), ("get", IMPACT + "/{job_id}"), ("get", IMPACT + "/{job_id}/files/{name}")} | {
+    ("get", DECISIONS),
+    ("get", DECISIONS + "/{id}"),
+    ("post", DECISIONS + "/{id}/replay"),
+}
 KEYED_CALCULATIONS = {("post", path) for path in CALCULATIONS} | {("get", BATCH + "/{job_id}"), ("get", BATCH + "/{job_id}/files/{name}")}
 
 

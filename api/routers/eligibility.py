@@ -1,7 +1,9 @@
 """POST /api/v1/eligibility: every scheme for every declared entity, why, and what would change it.
 
 The body is read and checked by api.deps (``Explained``: its model, api.requests.EligibilityRequest,
-and the organisation limit); the explanation runs in a worker thread.
+and the organisation limit); the explanation runs in a worker thread. With ``?record=true`` (a key with the
+scope ``record``), each organisation's decision is stored as a decision record (kruger_rules.records), committed
+before the answer is sent, and the answer carries the records' ids.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.auth import CALCULATION_KEY_RESPONSES, CalculationKey
-from api.deps import Explained, Reformed
+from api.auth import CALCULATION_KEY_RESPONSES, KEY_RESPONSES, CalculationKey, RecordingKey
+from api.deps import Explained, Jobs, Reformed
 from api.jsonio import JSONResponse
 from api.requests import EligibilityRequest
 from api.schemas import error_responses, model_schema
 from kruger_rules.explain import explain
+from kruger_rules.records.service import Caller, record_answer
+from kruger_rules.store import DecisionBook
 from kruger_rules.system import rules_version
 
 router = APIRouter(tags=["Eligibility"])
@@ -100,6 +104,7 @@ class GroupMembership(BaseModel):
 class OrganisationEligibility(BaseModel):
     groups: dict[str, GroupMembership | None] = Field(description="The declared place and procurement the organisation is in, if any.")
     schemes: dict[str, SchemeEligibility]
+    record_id: str | None = Field(None, description="With ?record=true: the id of the organisation's decision record.")
 
 
 class GroupEligibility(BaseModel):
@@ -116,6 +121,9 @@ class EligibilityResponse(BaseModel):
     organisations: dict[str, OrganisationEligibility]
     places: dict[str, GroupEligibility]
     procurements: dict[str, GroupEligibility]
+    records: dict[str, str] | None = Field(
+        None, description="With ?record=true: each organisation's decision record id, committed before this answer was sent."
+    )
 
 
 @router.post(
@@ -129,8 +137,16 @@ class EligibilityResponse(BaseModel):
             "content": {"application/json": {"schema": model_schema(EligibilityRequest)}},
         }
     },
-    responses={**error_responses(400, 413, 415), **CALCULATION_KEY_RESPONSES},
+    responses={**error_responses(400, 413, 415), **CALCULATION_KEY_RESPONSES, **KEY_RESPONSES},
 )
-async def eligibility(key: CalculationKey, asked: Explained, reformed: Reformed):
+async def eligibility(recording: RecordingKey, key: CalculationKey, asked: Explained, reformed: Reformed, jobs: Jobs):
     answer = await run_in_threadpool(explain, reformed.system, asked.situation, asked.period)
-    return JSONResponse({"rules_version": rules_version(), "reform": reformed.data, **answer})
+    body = {"rules_version": rules_version(), "reform": reformed.data, **answer}
+    if recording is not None:
+        book = DecisionBook(await run_in_threadpool(jobs.opened))
+        caller = Caller(recording.id, recording.name)
+        records = await run_in_threadpool(record_answer, book, reformed.spec, asked.situation, answer, caller)
+        for organisation, record_id in records.items():
+            body["organisations"][organisation]["record_id"] = record_id
+        body["records"] = records
+    return JSONResponse(body)

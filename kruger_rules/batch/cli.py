@@ -41,6 +41,12 @@ def add_batch_command(subparsers) -> None:
         "--reform", metavar="NAME|FILE.json", help="screen under a named reform or a reform file (default: the rules in force)"
     )
     batch.add_argument("--explain", action="store_true", help="add each scheme's failed criteria and what would pass each")
+    batch.add_argument(
+        "--record",
+        action="store_true",
+        help="store each screened row's decision as a decision record in the server's database (KRUGER_DATABASE_URL, else "
+        "SQLite in KRUGER_DATA_DIR), with its explanation; the results give each row's record_id",
+    )
     batch.add_argument("--errors", type=Path, metavar="FILE", help="where to write the bad cells (default: OUT's name with .errors.csv)")
     batch.add_argument("--places", type=Path, metavar="FILE", help="places by place_id, with their inputs (for a place_id column)")
     batch.add_argument(
@@ -66,6 +72,7 @@ def run_batch_command(arguments) -> int:
     reform = load_reform(arguments.reform) if arguments.reform else None
     console = Console(stderr=True)
     columns = (TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    book = decision_book() if arguments.record else None
     with dask_client(arguments.scheduler, arguments.dask) as client, Progress(*columns, console=console) as progress:
         task = progress.add_task("screening", total=None)
         summary = run_batch(
@@ -81,6 +88,7 @@ def run_batch_command(arguments) -> int:
             encoding=arguments.encoding,
             client=client,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
+            record=book,
         )
     under = f" under {summary.reform}" if summary.reform else ""
     console.print(
@@ -90,6 +98,16 @@ def run_batch_command(arguments) -> int:
     )
     console.print(f"results: {summary.out}\nerrors:  {summary.errors}", soft_wrap=True)
     return SOME_ROWS_FAILED if summary.failed else 0
+
+
+def decision_book():
+    """The server's database, brought up to date, as the book of decision records."""
+    from kruger_rules.db_cli import settings_database
+    from kruger_rules.store import DecisionBook
+
+    database = settings_database()
+    database.migrate()
+    return DecisionBook(database)
 
 
 def write_template_command(path: Path) -> int:

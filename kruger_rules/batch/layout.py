@@ -36,7 +36,7 @@ KEYS = {
     PROCUREMENT_ID: "A contract the organisation commissions, by its id in the procurements file given with --procurements "
     "(procurement_id, then procurement inputs). Without it, procurement inputs on the row describe the contract.",
 }
-ROW, STATUS, ERRORS = "row", "status", "errors"
+ROW, STATUS, ERRORS, RECORD_ID = "row", "status", "errors", "record_id"
 FAILED, TO_PASS = "failed_criteria", "to_pass"
 
 
@@ -98,10 +98,13 @@ class Layout:
                 "bad_batch_file", f"{source}: '{PROCUREMENT_ID}' needs the procurements file (--procurements FILE)", f"$.{PROCUREMENT_ID}"
             )
 
-    def result_schema(self, explain: bool) -> pa.Schema:
-        """The results' columns and types, the same for every chunk: row, id, status, errors, then each output."""
+    def result_schema(self, explain: bool, record: bool = False) -> pa.Schema:
+        """The results' columns and types, the same for every chunk: row, id, status, errors (and the decision record's id),
+        then each output."""
         fields = [pa.field(ROW, pa.int64()), pa.field(ORGANISATION_ID, pa.string()), pa.field(STATUS, pa.string())]
         fields.append(pa.field(ERRORS, pa.string()))
+        if record:
+            fields.append(pa.field(RECORD_ID, pa.string()))
         seen = set()
         for output in self.outputs:
             if output.name not in seen:

@@ -22,14 +22,17 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from kruger_rules.batch.files import ResultWriter, file_format, read_chunks, read_header
-from kruger_rules.batch.layout import ORGANISATION_ID, layout_of
+from kruger_rules.batch.layout import ORGANISATION_ID, RECORD_ID, layout_of
 from kruger_rules.batch.lookups import lookups
 from kruger_rules.batch.screen import ERROR_COLUMNS, Job, Screened, screen
 from kruger_rules.coverage import covered_year
 from kruger_rules.errors import KrugerError
 from kruger_rules.memory import release_freed_memory
+from kruger_rules.records.rules_read import all_formula_hashes
+from kruger_rules.records.service import system_name
 from kruger_rules.reforms import parse_reform, reformed_system
 from kruger_rules.scaleout import ordered_map
+from kruger_rules.store.decision_book import DecisionBook
 from kruger_rules.system import rules_version, shared_system
 
 DEFAULT_CHUNK_ROWS = 100_000
@@ -75,11 +78,14 @@ def run_batch(
     encoding: str = "utf-8",
     client=None,
     progress: Progress | None = None,
+    record: DecisionBook | None = None,
 ) -> BatchSummary:
     """Screen every row of ``source`` for ``period`` under the rules in force or ``reform`` (a name, a data form or a
     ``ReformSpec``), writing each row's results to ``out`` and each bad cell to ``errors`` (default ``OUT.errors.csv``).
 
-    ``client`` is a Dask client to screen the chunks on (``scaleout.dask_client``); None screens them here.
+    ``client`` is a Dask client to screen the chunks on (``scaleout.dask_client``); None screens them here. With
+    ``record``, each good row's decision is stored there (made on the command line) before its results are written,
+    and the results say its record's id.
     """
     started = time.perf_counter()
     source, out = Path(source), Path(out)
@@ -97,12 +103,16 @@ def run_batch(
     layout = layout_of(system)
     header = read_header(source, encoding)
     layout.check_header(header, str(source), places is not None, procurements is not None)
-    job = Job(year, spec.data if spec is not None else None, explain, lookups(system, layout, header, places, procurements))
+    reform_data = spec.data if spec is not None else None
+    job = Job(year, reform_data, explain, lookups(system, layout, header, places, procurements), record is not None)
     total = row_estimate(source)
     counts = {"rows": 0, "failed": 0}
-    with ResultWriter(out, layout.result_schema(explain)) as results, ResultWriter(errors, ERROR_COLUMNS) as faults:
+    with ResultWriter(out, layout.result_schema(explain, record is not None)) as results, ResultWriter(errors, ERROR_COLUMNS) as faults:
         parts = numbered(read_chunks(source, header, chunk_rows, encoding))
         for screened in ordered_map(client, screen_part, parts, job):
+            if record is not None:
+                stored = record.record(screened.records, None, system_name(reform_data), all_formula_hashes(system))
+                screened.results = with_record_ids(screened.results, stored)
             results.write(screened.results)
             faults.write(screened.errors)
             counts["rows"] += screened.results.num_rows
@@ -125,6 +135,14 @@ def run_batch(
         spec.label if spec is not None else None,
         rules_version(),
     )
+
+
+def with_record_ids(results: pa.Table, ids: list[str]) -> pa.Table:
+    """The results with each good row's record id, in the rows' order."""
+    good = np.flatnonzero(pc.equal(results.column("status"), "ok").to_numpy(zero_copy_only=False))
+    column = np.full(results.num_rows, None, dtype=object)
+    column[good] = ids
+    return results.set_column(results.schema.get_field_index(RECORD_ID), RECORD_ID, pa.array(column, pa.string()))
 
 
 def row_estimate(source: Path) -> int:

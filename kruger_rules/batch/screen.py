@@ -24,15 +24,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from openfisca_core.indexed_enums import Enum, EnumArray
 
-from kruger_rules.batch.explained import explained_columns
-from kruger_rules.batch.layout import ERRORS, KEYS, ORGANISATION_ID, PLACE, PROCUREMENT, ROW, STATUS, Layout, Output, layout_of
+from kruger_rules.batch.explained import explained_columns, explained_rows
+from kruger_rules.batch.layout import ERRORS, KEYS, ORGANISATION_ID, PLACE, PROCUREMENT, RECORD_ID, ROW, STATUS, Layout, Output, layout_of
 from kruger_rules.batch.lookups import Keyed
 from kruger_rules.coverage import covered_year
 from kruger_rules.dates import NO_DATE
 from kruger_rules.dependencies import dependencies
 from kruger_rules.json_values import shortest_floats
 from kruger_rules.population.columns import set_inputs, simulation
+from kruger_rules.records.decisions import COMMAND_LINE, decision_contents
 from kruger_rules.reforms import reformed_system
+from kruger_rules.store.base import utc_now
 from kruger_rules.system import shared_system
 from kruger_rules.table_cells import default_of, dtype_of, read_cells
 
@@ -51,12 +53,16 @@ class Job:
     """The reform's data form; None for the rules in force."""
     explain: bool = False
     lookups: dict[str, Keyed] = field(default_factory=dict)
+    record: bool = False
+    """Whether each good row's decision is made into a record's content (``records.decisions``) for the caller to store."""
 
 
 @dataclass
 class Screened:
     results: pa.Table
     errors: pa.Table
+    records: list[dict] = field(default_factory=list)
+    """With ``Job.record``: each good row's record content, in the rows' order."""
 
 
 @dataclass
@@ -112,7 +118,16 @@ def screen(table: pa.Table, first_row: int, duplicates: dict[int, int], job: Job
     bad = np.zeros(count, bool)
     bad[[position for position, _, _ in faults]] = True
     results = result_columns(system, layout, job, inputs, ~bad, has_procurement)
-    return Screened(result_table(layout, job, rows, ids, faults, bad, results, count), error_table(table, rows, ids, faults))
+    records = []
+    if job.explain or job.record:
+        good = np.flatnonzero(~bad)
+        explained = explained_rows(system, layout, job.period, inputs, good, has_procurement, ids)
+        if job.explain:
+            results.update(explained_columns(system, layout, explained, good))
+        if job.record:
+            made_at = utc_now()
+            records = [decision_contents(system, job.reform, asked, answer, COMMAND_LINE, made_at)[0] for asked, answer in explained]
+    return Screened(result_table(layout, job, rows, ids, faults, bad, results, count), error_table(table, rows, ids, faults), records)
 
 
 def looked_up(table: pa.Table, keyed: Keyed, layout: Layout, inputs: Inputs, faults: list) -> np.ndarray:
@@ -163,8 +178,6 @@ def result_columns(system, layout: Layout, job: Job, inputs: dict[str, Inputs], 
             at = rows
             values = value_array(system, organisations, output, period)
         found[output.name] = (at, values)
-    if job.explain:
-        found.update(explained_columns(system, layout, job.period, inputs, rows, has_procurement))
     return found
 
 
@@ -197,7 +210,7 @@ def spread(count: int, at: np.ndarray, values, kind: pa.DataType) -> pa.Array:
 
 
 def result_table(layout: Layout, job: Job, rows, ids, faults, bad, results, count) -> pa.Table:
-    schema = layout.result_schema(job.explain)
+    schema = layout.result_schema(job.explain, job.record)
     reasons: dict[int, list[str]] = {}
     for position, column, reason in faults:
         reasons.setdefault(position, []).append(f"{column}: {reason}")
@@ -208,6 +221,8 @@ def result_table(layout: Layout, job: Job, rows, ids, faults, bad, results, coun
         STATUS: pa.array(np.where(bad, "error", "ok"), pa.string()),
         ERRORS: pa.array(errors, pa.string()),
     }
+    if job.record:
+        columns[RECORD_ID] = pa.nulls(count, pa.string())
     for field_ in schema:
         if field_.name not in columns:
             at, values = results[field_.name]

@@ -22,6 +22,8 @@ from __future__ import annotations
 from kruger_rules.store.api_keys import ApiKey
 from kruger_rules.store.base import Base, utc_now
 from kruger_rules.store.database import Database, default_url, shown_url
+from kruger_rules.store.decision_book import DecisionBook
+from kruger_rules.store.decision_records import DecisionRecord, DecisionReplay, RuleVersion
 from kruger_rules.store.impact_jobs import ImpactJob, JobKind, JobStatus
 from kruger_rules.store.job_queue import JobQueue
 from kruger_rules.store.key_ring import KeyRing
@@ -30,11 +32,15 @@ __all__ = [
     "ApiKey",
     "Base",
     "Database",
+    "DecisionBook",
+    "DecisionRecord",
+    "DecisionReplay",
     "ImpactJob",
     "JobKind",
     "JobQueue",
     "JobStatus",
     "KeyRing",
+    "RuleVersion",
     "default_url",
     "shown_url",
     "utc_now",
