@@ -28,7 +28,7 @@ postgres_bin() {
 
 as_server_user() {
   if [ "$(id -u)" = 0 ]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi

@@ -83,7 +83,7 @@ def test_eligibility_is_documented_in_openapi(client):
     components = schema["components"]["schemas"]
     assert "Criterion" in components
     assert "PassOption" in components
-    assert set(components["OrganisationEligibility"]["properties"]) == {"groups", "schemes"}
+    assert set(components["OrganisationEligibility"]["properties"]) == {"groups", "schemes", "record_id"}
     assert set(components["GroupEligibility"]["properties"]) == {"members", "schemes"}
 
 
