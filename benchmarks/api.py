@@ -198,8 +198,9 @@ def wait_until_ready(server: Server, log_dir: Path, timeout: float = 90.0) -> No
 # Load generator: raw HTTP/1.1 over asyncio, the same for both servers.
 
 
-def request_bytes(method: str, path: str, port: int, body: bytes = b"") -> bytes:
+def request_bytes(method: str, path: str, port: int, body: bytes = b"", headers: dict[str, str] | None = None) -> bytes:
     head = f"{method} {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: keep-alive\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
     if body:
         head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
     return head.encode() + b"\r\n" + body
