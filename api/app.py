@@ -26,6 +26,8 @@ from api.reform_schemas import reform_components
 from api.routers import assumptions, batch, decisions, eligibility, impact, inputs, openfisca, reforms, service
 from api.settings import Settings
 from api.situation_schemas import situation_components
+from api.web import pages
+from api.web.rendering import install_assets
 from kruger_rules.access import RateLimiter
 from kruger_rules.jobs.service import ImpactJobs
 from kruger_rules.reforms import configure_cache
@@ -42,6 +44,7 @@ ROUTERS = [
     decisions.router,
     batch.router,
     assumptions.router,
+    pages.router,
 ]
 """Routers included in the app, in order."""
 
@@ -65,6 +68,8 @@ the kruger-rules engine on OpenFisca.
   every scheme's outcome for each row as CSV, Parquet or JSON lines (as `Accept` asks), a bad row with its
   reasons; a large file runs as a job (202, then `GET /api/v1/batch/{id}`). `GET /api/v1/batch/template`
   and `GET /api/v1/batch/dictionary` say what a file may hold.
+* **Pages**: `/check`, the eligibility checker for people (HTML, in the GOV.UK Design System's patterns;
+  not described here).
 
 Impact jobs need an API key with the scope `impact`, sent as `Authorization: Bearer kr_...`, and a job is read only
 with the key that submitted it; calculations need any valid key where `KRUGER_CALCULATION_ACCESS=keyed`. A key
@@ -110,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     install_docs(app)
+    install_assets(app)
     install_openapi_components(app, lambda: {**situation_components(system, settings.max_organisations), **reform_components(system)})
     install_calculation_security(app)
     app.add_middleware(

@@ -27,10 +27,21 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PACKAGED_RULES = "kruger_rules/_rules"
 MIGRATIONS = "kruger_rules/store/migrations"
+WEB_TEMPLATES = "api/web/templates"
 EXAMPLE = REPOSITORY / "examples" / "match_trade.json"
 YAML_CASES = [REPOSITORY / "tests" / "yaml" / "match_trade.yaml", REPOSITORY / "tests" / "yaml" / "reforms_current_law.yaml"]
 NOT_SOURCE = shutil.ignore_patterns(
-    ".git", ".venv", "__pycache__", "*.egg-info", "build", "dist", ".hypothesis", ".pytest_cache", ".mypy_cache", ".ruff_cache"
+    ".git",
+    ".venv",
+    "node_modules",
+    "__pycache__",
+    "*.egg-info",
+    "build",
+    "dist",
+    ".hypothesis",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".ruff_cache",
 )
 # The whole check takes about 30 s on 2 cores with pip's cache warm; the limit leaves room for a cold cache.
 TIME_LIMIT_SECONDS = 300
@@ -66,6 +77,11 @@ def migration_files() -> set[str]:
         for path in (REPOSITORY / MIGRATIONS).rglob("*")
         if path.is_file() and "__pycache__" not in path.parts
     }
+
+
+def web_templates() -> set[str]:
+    """The pages' templates (their assets are built at set-up, never packaged: a wheel's pages answer 503)."""
+    return {path.relative_to(REPOSITORY).as_posix() for path in (REPOSITORY / WEB_TEMPLATES).rglob("*.html")}
 
 
 def test_the_package_list_is_the_source_tree_and_the_rule_folders():
@@ -167,6 +183,7 @@ def test_the_wheel_installs_and_works_from_outside_the_repository(tmp_path):
     assert packaged == rule_files()
     shipped = {name for name in zipfile.ZipFile(wheel).namelist() if name.startswith(f"{MIGRATIONS}/")}
     assert shipped == migration_files()  # the server migrates its database at start-up, from the installed package
+    assert {name for name in zipfile.ZipFile(wheel).namelist() if name.startswith(f"{WEB_TEMPLATES}/")} == web_templates()
     venv_bin = install(steps, wheel, tmp_path / "venv")
 
     where_and_hash = "from kruger_rules.system import ROOT, rules_hash; print(ROOT, rules_hash())"
