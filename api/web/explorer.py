@@ -21,8 +21,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from openfisca_core.indexed_enums import Enum
 from openfisca_core.parameters import Parameter, ParameterNode
 
+from kruger_rules.dates import NO_DATE
 from kruger_rules.dependencies import direct_reads, formula_conjuncts, is_input
 from kruger_rules.parameter_tree import Ancestors, descend, inherited, leaves, metadata
 from kruger_rules.references import Reference, variable_references
@@ -95,7 +97,8 @@ class VariableFacts:
     """The Python type's name: bool, float, int, date, str or Enum."""
     possible_values: tuple[tuple[str, str], ...]
     """An Enum's values, each by its name and its words; empty for any other type."""
-    default: str
+    default: Any
+    """Its value when nothing gives one: a category by its name, "no date" as None."""
     definition_period: str
     unit: str | None
     references: tuple[Reference, ...]
@@ -375,7 +378,7 @@ def _variable_facts(system, name: str, read_by: tuple[str, ...], naming: tuple[s
         entity=variable.entity.key,
         value_type=value_type,
         possible_values=tuple((item.name, str(item.value)) for item in enum) if enum is not None else (),
-        default=_shown_default(variable.default_value),
+        default=_default(variable.default_value),
         definition_period=str(getattr(variable.definition_period, "value", variable.definition_period)),
         unit=getattr(variable, "unit", None),
         references=tuple(variable_references(variable.reference)),
@@ -392,9 +395,8 @@ def formula_source(formula) -> str:
     return textwrap.dedent(inspect.getsource(formula)).rstrip()
 
 
-def _shown_default(value: Any) -> str:
-    if hasattr(value, "name") and not isinstance(value, str):
-        return str(value.name)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
+def _default(value: Any) -> Any:
+    """A default as answers write it: a category by its name, OpenFisca's "no date" as None."""
+    if isinstance(value, Enum):
+        return value.name
+    return None if value == NO_DATE else value

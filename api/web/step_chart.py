@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.web.explorer import DatedValue
+from api.web.formatting import long_date
 
 WIDTH, HEIGHT = 640, 280
 TOP, BOTTOM, RIGHT = 16, 40, 24
@@ -154,14 +155,6 @@ def _years(first: datetime.date, finish: datetime.date) -> list[int]:
 
 
 def _description(values: Sequence[DatedValue], shown: Callable[[Any], str]) -> str:
-    first, last = values[0], values[-1]
-    return (
-        f"{len(values)} values, from {shown(first.value)} on {long_date(first.start)} "
-        f"to {shown(last.value)} from {long_date(last.start)}. The table lists each value with its dates."
-    )
-
-
-def long_date(iso: str) -> str:
-    """A date as GOV.UK writes it: 26 February 2015."""
-    day = datetime.date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
+    """The chart in words: each value and the day it took effect."""
+    steps = "; ".join(f"{shown(dated.value)} from {long_date(dated.start)}" for dated in values)
+    return f"{len(values)} values: {steps}."
