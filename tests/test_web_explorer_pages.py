@@ -42,6 +42,11 @@ def test_the_index_lists_every_scheme_the_counts_and_a_search_form(client, rules
     assert '<form action="/rules/search" method="get" role="search"' in page and 'name="q"' in page
 
 
+def test_the_index_with_a_slash_is_the_index(client):
+    response = client.get("/rules/", follow_redirects=False)
+    assert response.status_code == 308 and response.headers["location"] == "/rules"
+
+
 def test_search_lists_matches_names_first_with_links(client, rules):
     page = client.get("/rules/search", params={"q": "grant"}).text
     matches = rules.search("grant")

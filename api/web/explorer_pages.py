@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, RedirectResponse
 
 from api.web.explorer import Explorer, explorer
 from api.web.formatting import by_unit
@@ -72,6 +72,11 @@ def not_found() -> HTMLResponse:
 @router.get("", response_class=HTMLResponse)
 def index() -> HTMLResponse:
     return explorer_page("index.html", schemes=list(rules().schemes.values()))
+
+
+@router.get("/", response_class=RedirectResponse)
+def index_with_slash() -> RedirectResponse:
+    return RedirectResponse(ROOT, status_code=308)
 
 
 @router.get("/search", response_class=HTMLResponse)
