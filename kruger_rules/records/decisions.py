@@ -9,7 +9,6 @@ each record.
 
 from __future__ import annotations
 
-import copy
 import datetime
 import functools
 
@@ -40,7 +39,7 @@ def parameters_read(system, period: str) -> dict[str, dict]:
 def decision_contents(system, reform: dict | None, situation: dict, answer: dict, made_by: str, made_at: datetime.datetime) -> list[dict]:
     """The content of each organisation's record for an explained answer (``kruger_rules.explain``), hash included."""
     period = answer["period"]
-    parameters = copy.deepcopy(parameters_read(system, period))
+    parameters = {name: dict(read) for name, read in parameters_read(system, period).items()}  # a copy: each value is flat
     contents = []
     for organisation, entry in answer[system.person_entity.plural].items():
         content = {

@@ -57,6 +57,7 @@ def formula_hashes(system, names: list[str]) -> dict[str, str]:
     return {name: variable_hash(system.variables[name]) for name in names}
 
 
+@functools.lru_cache(maxsize=32)
 def all_formula_hashes(system) -> dict[str, str]:
     """Every computed variable's hash: what a rules version stores once for its records."""
     return {name: variable_hash(variable) for name, variable in sorted(system.variables.items()) if not is_input(variable)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+import weakref
 from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, select
@@ -22,6 +23,9 @@ from kruger_rules.store.database import Database
 from kruger_rules.store.decision_records import DecisionRecord, DecisionReplay, RuleVersion
 
 MAX_PAGE = 200
+
+KEPT: weakref.WeakKeyDictionary[Database, set[tuple[str, str]]] = weakref.WeakKeyDictionary()
+"""By open database: the rules versions and systems whose formulas' hashes it is known to keep."""
 
 
 @dataclass(frozen=True)
@@ -81,15 +85,22 @@ class DecisionBook:
         return ids
 
     def keep_formula_hashes(self, rules_version: str, system: str, hashes: dict[str, str]) -> None:
-        """The formulas' hashes of a rules version and system, kept once (another process may keep them first)."""
+        """The formulas' hashes of a rules version and system, kept once (another process may keep them first).
+
+        The database is asked once a process (``KEPT``), not at every record: the row is never deleted.
+        """
+        kept = KEPT.setdefault(self.database, set())
+        if (rules_version, system) in kept:
+            return
         with self.database.transaction() as session:
-            if session.get(RuleVersion, (rules_version, system)) is not None:
-                return
-        try:
-            with self.database.transaction() as session:
-                session.add(RuleVersion(rules_version=rules_version, system=system, formula_hashes=hashes))
-        except IntegrityError:
-            pass
+            found = session.get(RuleVersion, (rules_version, system)) is not None
+        if not found:
+            try:
+                with self.database.transaction() as session:
+                    session.add(RuleVersion(rules_version=rules_version, system=system, formula_hashes=hashes))
+            except IntegrityError:
+                pass
+        kept.add((rules_version, system))
 
     def formula_hashes(self, rules_version: str, system: str) -> dict[str, str] | None:
         with self.database.transaction() as session:
