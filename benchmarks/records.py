@@ -8,12 +8,16 @@ database of its own on the server that KRUGER_TEST_POSTGRES_URL names, else on a
 scripts/postgres.sh and stopped at the end), a key with the scopes record and read, and starts
 `kruger-rules serve` on it (--workers processes, default the CPUs up to 4). One organisation in its place (32 of
 them in turn) is then posted at --connections (default 4) by benchmarks.api's load generator: unrecorded
-(no key, as anyone may ask), then recorded (`?record=true` with the key, each answer sent only once its
-record is committed), in turn, --rounds times for --seconds each. It prints the decisions per second and the
-p50 and p95 latency of each, the ratio, and whether the goal is met: recording costs at most 30 % of the
-throughput (recorded at least 0.70x unrecorded). Checked in the run: a recorded answer carries its record's id,
+(no key, as anyone may ask), unrecorded with the key (what checking a key costs, read from the database at
+every request), then recorded (`?record=true` with the key, each answer sent only once its record is
+committed), in turn, --rounds times for --seconds each. It prints the decisions per second and the p50 and
+p95 latency of each, the ratio of recorded to unrecorded, and whether the goal is met: recording costs at
+most 30 % of the throughput (recorded at least 0.70x unrecorded). Beside them, the CPU time a decision took
+(the server's processes, PostgreSQL's if it runs here, and the load generator's, from /proc) and the ratio
+it gives where CPU alone bounds the throughput: steadier than decisions per second on a machine that other
+processes share, whose share of the CPUs is printed too. Checked in the run: a recorded answer carries its record's id,
 the record is read back through GET /api/v1/decisions/{id}, and the rows added to the database during the
-recorded runs are as many as the recorded answers. About a minute per database (--quick: seconds).
+recorded runs are as many as the recorded answers. About a minute and a half per database (--quick: seconds).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,15 +123,46 @@ def durability_settings(database: Database) -> str:
         return f"PostgreSQL {version}, " + ", ".join(f"{name}={value}" for name, value in settings.items())
 
 
-def busy(session: int) -> Busy:
-    """The machine's busy CPU time, and ours: this process's and every process of the server's session (its workers too)."""
-    ours = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+def process_seconds(chosen: Callable[[int, int, int], bool]) -> float:
+    """CPU seconds used so far by the processes that ``chosen(pid, parent, session)`` picks (Linux's /proc; none elsewhere)."""
+    total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, ValueError, IndexError):
             fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[3]) == session:  # the session id; utime and stime in clock ticks
-                ours += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return Busy(time.perf_counter(), Busy.now().machine, ours)
+            if chosen(int(stat.parent.name), int(fields[1]), int(fields[3])):
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def postmaster(database: Database) -> int | None:
+    """The PostgreSQL server's main process, if it runs on this machine."""
+    if database.dialect != "postgresql":
+        return None
+    with database.engine.connect() as connection:
+        backend = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        if Path(f"/proc/{backend}/comm").read_text().strip() == "postgres":
+            return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    return None
+
+
+@dataclass(frozen=True)
+class Watched:
+    """The processes a decision uses: the API server (its session: its workers too), PostgreSQL's if here, and this one."""
+
+    session: int
+    postgres: int | None
+
+    def seconds(self) -> float:
+        return (
+            sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+            + process_seconds(lambda pid, parent, session: session == self.session)
+            + (process_seconds(lambda pid, parent, session: self.postgres in (pid, parent)) if self.postgres else 0.0)
+        )
+
+    def busy(self) -> Busy:
+        """The machine's busy CPU time, and ours: to tell what other processes took meanwhile."""
+        return Busy(time.perf_counter(), Busy.now().machine, self.seconds())
 
 
 def record_rows(database: Database) -> int:
@@ -143,7 +178,10 @@ class Measured:
     database: str
     settings: str
     unrecorded: LoadResult
+    keyed: LoadResult
     recorded: LoadResult
+    cpu: dict[str, float]
+    """CPU milliseconds a decision took, by kind: the server's, PostgreSQL's (if on this machine) and the load generator's."""
     rows_added: int
     others: str
     """What share of the CPUs other processes took while it was measured."""
@@ -155,6 +193,11 @@ class Measured:
     @property
     def cost(self) -> float:
         return 1 - self.ratio
+
+    @property
+    def cpu_ratio(self) -> float:
+        """Recorded decisions a second against unrecorded where CPU alone bounds them: CPU time per decision, inverted."""
+        return self.cpu["unrecorded"] / self.cpu["recorded"]
 
 
 def pooled(results: list[LoadResult]) -> LoadResult:
@@ -195,41 +238,45 @@ def measure(name: str, url: str, arguments: argparse.Namespace, folder: Path) ->
         try:
             wait_until_ready(server, folder)
             assert server.process is not None
-            return load(name, settings, server.port, server.process.pid, key, database, arguments)
+            return load(name, settings, server.port, Watched(server.process.pid, postmaster(database)), key, database, arguments)
         finally:
             server.stop()
     finally:
         database.dispose()
 
 
-def load(name: str, settings: str, port: int, session: int, key: str, database: Database, arguments: argparse.Namespace) -> Measured:
-    """Warm up, then unrecorded and recorded runs in turn (the server's processes all in ``session``); the figures pooled by kind."""
+def load(name: str, settings: str, port: int, watched: Watched, key: str, database: Database, arguments: argparse.Namespace) -> Measured:
+    """Warm up, then each kind of request in turn, round by round; the figures pooled by kind."""
     check_one_record(port, key)
     kinds = {
         "unrecorded": [request_bytes("POST", ELIGIBILITY, port, body(variant)) for variant in range(VARIANTS)],
+        "keyed": [request_bytes("POST", ELIGIBILITY, port, body(variant), bearer(key)) for variant in range(VARIANTS)],
         "recorded": [request_bytes("POST", f"{ELIGIBILITY}?record=true", port, body(variant), bearer(key)) for variant in range(VARIANTS)],
     }
     for requests in kinds.values():
         asyncio.run(drive(port, requests, arguments.connections, arguments.warm_up))
     results: dict[str, list[LoadResult]] = {kind: [] for kind in kinds}
+    cpu = dict.fromkeys(kinds, 0.0)
     rows_added = 0
-    started = busy(session)
+    started = watched.busy()
     for _ in range(arguments.rounds):
         for kind, requests in kinds.items():
-            before = record_rows(database)
+            before, seconds = record_rows(database), watched.seconds()
             result = asyncio.run(drive(port, requests, arguments.connections, arguments.seconds))
+            cpu[kind] += watched.seconds() - seconds
             if result.errors:
                 raise RuntimeError(f"{name}, {kind}: {result.errors} answers other than 200")
             if kind == "recorded":
                 rows_added += record_rows(database) - before
             results[kind].append(result)
             print(f"  {kind:<10} {result.per_second:>8.1f} decisions/s  p50 {result.percentile(0.5):>6.1f} ms", flush=True)
-    others = busy(session).others_since(started)
+    others = watched.busy().others_since(started)
     ratios = [
         recorded.per_second / unrecorded.per_second for unrecorded, recorded in zip(results["unrecorded"], results["recorded"], strict=True)
     ]
     print(f"  recorded / unrecorded by round: {', '.join(f'{ratio:.2f}x' for ratio in ratios)}; {others}", flush=True)
-    return Measured(name, settings, pooled(results["unrecorded"]), pooled(results["recorded"]), rows_added, others)
+    per_decision = {kind: 1000 * cpu[kind] / sum(len(result.latencies) for result in results[kind]) for kind in kinds}
+    return Measured(name, settings, *(pooled(results[kind]) for kind in kinds), per_decision, rows_added, others)
 
 
 # The run
@@ -242,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections (default: 4)")
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each load run (default: 8)")
-    parser.add_argument("--rounds", type=int, default=3, help="unrecorded and recorded runs, in turn (default: 3)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each kind of request, in turn (default: 3)")
     parser.add_argument("--databases", default=",".join(DATABASES), help="sqlite, postgresql or both (default: both)")
     parser.add_argument("--quick", action="store_true", help="one round of one second, for a smoke test (figures not meaningful)")
     arguments = parser.parse_args(argv)
@@ -260,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"POST {ELIGIBILITY}, one organisation in its place ({VARIANTS} in turn), {arguments.connections} connections; "
-        f"{arguments.rounds} round(s) of {arguments.seconds:g} s each, unrecorded and ?record=true in turn",
+        f"{arguments.rounds} round(s) of {arguments.seconds:g} s each, unrecorded, with a key, and ?record=true in turn",
         flush=True,
     )
     folder = Path(tempfile.mkdtemp(prefix="kruger-rules-records-benchmark-"))
@@ -272,16 +319,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def summary(measured: list[Measured]) -> int:
-    print("\nSummary:", flush=True)
-    print(f"{'database':<11} {'requests':<13} {'decisions/s':>11} {'p50 ms':>8} {'p95 ms':>8}")
+    print("\nSummary (CPU ms: a decision's CPU time, the server's, PostgreSQL's and the load generator's):", flush=True)
+    print(f"{'database':<11} {'requests':<13} {'decisions/s':>11} {'p50 ms':>8} {'p95 ms':>8} {'CPU ms':>8}")
     for figures in measured:
-        for kind, result in (("unrecorded", figures.unrecorded), ("?record=true", figures.recorded)):
-            latencies = f"{result.percentile(0.5):>8.1f} {result.percentile(0.95):>8.1f}"
-            print(f"{figures.database:<11} {kind:<13} {result.per_second:>11.1f} {latencies}")
+        for label, kind in (("unrecorded", "unrecorded"), ("with a key", "keyed"), ("?record=true", "recorded")):
+            result: LoadResult = getattr(figures, kind)
+            latencies = f"{result.percentile(0.5):>8.1f} {result.percentile(0.95):>8.1f} {figures.cpu[kind]:>8.1f}"
+            print(f"{figures.database:<11} {label:<13} {result.per_second:>11.1f} {latencies}")
         met = "met" if figures.cost <= GOAL else "not met"
         print(
             f"{figures.database:<11} {'ratio':<13} {figures.ratio:>10.2f}x   recording costs {figures.cost:.1%} of throughput "
             f"(goal: <= {GOAL:.0%}): {met}"
+        )
+        print(
+            f"{'':<11} {'CPU ratio':<13} {figures.cpu_ratio:>10.2f}x   where CPU alone bounds them, recording would cost "
+            f"{1 - figures.cpu_ratio:.1%} of throughput"
         )
         print(f"{'':<11} ({figures.settings}; {figures.others})")
     print()
