@@ -15,8 +15,11 @@ fi
 STAMP="sha256 $(sha256sum package-lock.json | cut -d' ' -f1)"
 if [ "$(cat node_modules/.kruger-rules-lock 2>/dev/null)" != "$STAMP" ]; then
   if command -v npm >/dev/null; then
-    npm ci --no-audit --no-fund --loglevel=error >/dev/null
-    echo "$STAMP" > node_modules/.kruger-rules-lock
+    if npm ci --no-audit --no-fund --loglevel=error >/dev/null; then
+      echo "$STAMP" > node_modules/.kruger-rules-lock
+    else
+      echo "setup: npm ci failed, so the web pages' assets are not built (the pages answer 503; the API is served)" >&2
+    fi
   else
     echo "setup: npm is missing, so the web pages' assets are not built (the pages answer 503); install Node.js and npm" >&2
   fi
@@ -36,7 +39,8 @@ if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing Debian's chromium for the browser tests" >&2
     export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+    apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } ||
+      echo "setup: chromium could not be installed: the browser tests will say so" >&2
   else
     echo "setup: the browser tests need Debian's chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'" >&2
   fi

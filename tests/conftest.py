@@ -13,7 +13,10 @@ from openfisca_core.tools.test_runner import OpenFiscaPlugin, YamlFile, YamlItem
 
 from kruger_rules import CountryTaxBenefitSystem
 
-pytest_plugins = ["databases"]  # the fixture database_url: each store test on SQLite and on PostgreSQL
+pytest_plugins = [
+    "databases",  # the fixture database_url: each store test on SQLite and on PostgreSQL
+    "browser_support",  # the browser tests' server, chromium and page
+]
 
 # An app started by a test keeps its impact jobs (and their database) in a folder of the test run, never in the repository.
 if "KRUGER_DATA_DIR" not in os.environ:
