@@ -6,7 +6,7 @@ Run from the project's root:
 For each database it makes an empty one (SQLite: a file in a temporary folder, in WAL mode; PostgreSQL: a
 database of its own on the server that KRUGER_TEST_POSTGRES_URL names, else on a throwaway server started with
 scripts/postgres.sh and stopped at the end), a key with the scopes record and read, and starts
-`kruger-rules serve` on it (--workers processes, default the CPUs up to 4). One organisation in its place (32 of
+`kruger-rules serve` on it (one worker process, or --workers). One organisation in its place (32 of
 them in turn) is then posted at --connections (default 4) by benchmarks.api's load generator: unrecorded
 (no key, as anyone may ask), unrecorded with the key (what checking a key costs, read from the database at
 every request), then recorded (`?record=true` with the key, each answer sent only once its record is
@@ -15,9 +15,15 @@ p95 latency of each, the ratio of recorded to unrecorded, and whether the goal i
 most 30 % of the throughput (recorded at least 0.70x unrecorded). Beside them, the CPU time a decision took
 (the server's processes, PostgreSQL's if it runs here, and the load generator's, from /proc) and the ratio
 it gives where CPU alone bounds the throughput: steadier than decisions per second on a machine that other
-processes share, whose share of the CPUs is printed too. Checked in the run: a recorded answer carries its record's id,
-the record is read back through GET /api/v1/decisions/{id}, and the rows added to the database during the
-recorded runs are as many as the recorded answers. About a minute and a half per database (--quick: seconds).
+processes share, whose share of the CPUs is printed too. Checked in the run: a recorded answer carries its
+record's id, the record is read back through GET /api/v1/decisions/{id}, and the rows added to the database
+during the recorded runs are as many as the recorded answers. About a minute and a half per database
+(--quick: seconds).
+
+One worker by default: with several, the kernel hands each new connection to whichever worker accepts it
+first, so the four connections of a run may all land on one worker (one CPU's throughput, the interpreter's
+lock being per process) or be spread (twice that), and a run's figure says more about that draw than about
+recording. One worker makes every run alike, and leaves the other CPU to PostgreSQL and the load generator.
 """
 
 from __future__ import annotations
@@ -284,9 +290,7 @@ def load(name: str, settings: str, port: int, watched: Watched, key: str, databa
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.records", description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--workers", type=int, default=min(os.cpu_count() or 1, 4), help="server worker processes (default: CPUs, at most 4)"
-    )
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes (default: 1; see the module's documentation)")
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections (default: 4)")
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each load run (default: 8)")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each kind of request, in turn (default: 3)")
