@@ -146,7 +146,7 @@ async def eligibility(recording: RecordingKey, key: CalculationKey, asked: Expla
         book = DecisionBook(await run_in_threadpool(jobs.opened))
         caller = Caller(recording.id, recording.name)
         records = await run_in_threadpool(record_answer, book, reformed.spec, asked.situation, answer, caller)
-        for organisation, record_id in records.items():
-            body["organisations"][organisation]["record_id"] = record_id
+        # new entries, not the recorded ones changed: a record's explanation is the answer's own dict
+        body["organisations"] = {name: {**entry, "record_id": records.get(name)} for name, entry in body["organisations"].items()}
         body["records"] = records
     return JSONResponse(body)
