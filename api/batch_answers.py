@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.impact_answers import ImpactError, ImpactFile, ImpactReform, moment
+from api.impact_answers import ImpactError, ImpactFile, ImpactReform, job_fields
 from kruger_rules.batch.run import BatchSummary
 from kruger_rules.jobs.folders import media_type
 from kruger_rules.store import ImpactJob, JobStatus
@@ -94,22 +94,10 @@ class BatchJobAnswer(BaseModel):
 
 def batch_job_answer(job: ImpactJob, request: Request) -> dict[str, Any]:
     options = job.options or {}
-    answer = {
-        "id": job.id,
-        "status": str(job.status),
-        "href": str(request.url_for("batch_job", job_id=job.id)),
-        "submitted_at": moment(job.submitted_at),
-        "started_at": moment(job.started_at),
-        "finished_at": moment(job.finished_at),
-        "period": job.period,
-        "reform": {"label": job.reform_label, "data": job.reform},
-        "upload": {key: job.population.get(key) for key in SHOWN_UPLOAD},
-        "explain": bool(options.get("explain")),
-        "format": options.get("format"),
-        "progress": {"stage": job.stage if job.status == JobStatus.RUNNING else None, "done": job.rows_done, "total": job.rows_total},
-        "error": job.error,
-        "result": None,
-    }
+    answer = job_fields(job, str(request.url_for("batch_job", job_id=job.id)))
+    answer["upload"] = {key: job.population.get(key) for key in SHOWN_UPLOAD}
+    answer["explain"] = bool(options.get("explain"))
+    answer["format"] = options.get("format")
     if job.status == JobStatus.DONE and job.manifest is not None:
         answer["result"] = result(job, request)
     return answer

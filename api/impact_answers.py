@@ -94,22 +94,27 @@ def moment(value: datetime.datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def job_answer(job: ImpactJob, request: Request, tables: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
-    """The job as JSON; ``tables`` (``read_tables``) are given when it is done."""
-    answer = {
+def job_fields(job: ImpactJob, href: str) -> dict[str, Any]:
+    """What every kind of job answers: where it stands, what it runs, its progress and error; no result yet."""
+    return {
         "id": job.id,
         "status": str(job.status),
-        "href": str(request.url_for("impact_job", job_id=job.id)),
+        "href": href,
         "submitted_at": moment(job.submitted_at),
         "started_at": moment(job.started_at),
         "finished_at": moment(job.finished_at),
         "period": job.period,
         "reform": {"label": job.reform_label, "data": job.reform},
-        "population": {key: job.population.get(key) for key in SHOWN_POPULATION},
         "progress": {"stage": job.stage if job.status == JobStatus.RUNNING else None, "done": job.rows_done, "total": job.rows_total},
         "error": job.error,
         "result": None,
     }
+
+
+def job_answer(job: ImpactJob, request: Request, tables: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+    """The job as JSON; ``tables`` (``read_tables``) are given when it is done."""
+    answer = job_fields(job, str(request.url_for("impact_job", job_id=job.id)))
+    answer["population"] = {key: job.population.get(key) for key in SHOWN_POPULATION}
     if job.status == JobStatus.DONE and job.manifest is not None:
         answer["result"] = result(job, request, tables or {})
     return answer

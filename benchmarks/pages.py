@@ -59,7 +59,8 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def served():
-    """``kruger-rules serve`` on a free port until the block ends; its port."""
+    """``kruger-rules serve`` on a free port, its data in a folder of its own, until the block ends; its port. A
+    ``RuntimeError`` if it does not start, or its pages' assets are not built. The browser tests serve the pages so too."""
     port = free_port()
     data = tempfile.mkdtemp(prefix="kruger-rules-pages-benchmark-")
     command = [str(Path(sys.executable).parent / "kruger-rules"), "serve", "--port", str(port)]
@@ -75,13 +76,13 @@ def served():
                 status = connection.getresponse().status
                 connection.close()
                 if status != 200:
-                    raise SystemExit(f"{CHECK} answers {status}: are the pages' assets built? Run 'bash scripts/setup.sh'")
+                    raise RuntimeError(f"{CHECK} answers {status}: are the pages' assets built? Run 'bash scripts/setup.sh'")
                 break
             except OSError:
                 if process.poll() is not None:
-                    raise SystemExit(f"kruger-rules serve stopped: {process.stderr.read().decode()[-2000:]}") from None
+                    raise RuntimeError(f"kruger-rules serve stopped: {process.stderr.read().decode()[-2000:]}") from None
                 if time.monotonic() > deadline:
-                    raise SystemExit(f"kruger-rules serve did not answer within {START_SECONDS} s") from None
+                    raise RuntimeError(f"kruger-rules serve did not answer within {START_SECONDS} s") from None
                 time.sleep(0.25)
         yield port
     finally:
@@ -218,4 +219,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except RuntimeError as error:  # the server did not start: say why in one line
+        sys.exit(str(error))

@@ -15,16 +15,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_cli import free_port
+
+from benchmarks.pages import served
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("KRUGER_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -46,10 +42,6 @@ NARROW = 320
 FAILING_IMPACTS = {"serious", "critical"}
 
 
-START_SECONDS = 180
-"""The server builds the rule system before it answers: about 20 s on 2 cores, more while the other tests run."""
-
-
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() not in ("", "0", "false")
 
@@ -65,35 +57,10 @@ def chromium_path() -> Path:
 
 
 @pytest.fixture(scope="session")
-def server() -> str:
+def server() -> Iterator[str]:
     """The app served by ``kruger-rules serve`` on a free port, its data in a folder of its own; its base address."""
-    port = free_port()
-    data = tempfile.mkdtemp(prefix="kruger-rules-browser-")
-    environment = {**os.environ, "KRUGER_DATA_DIR": data}
-    command = [str(Path(sys.executable).parent / "kruger-rules"), "serve", "--port", str(port)]
-    process = subprocess.Popen(command, cwd=REPOSITORY, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_SECONDS
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/check", timeout=5) as response:
-                    assert response.status == 200, "the pages' assets are not built: run 'bash scripts/setup.sh'"
-                    break
-            except OSError:
-                if process.poll() is not None:
-                    raise RuntimeError(f"kruger-rules serve stopped: {process.stderr.read().decode()[-2000:]}") from None
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"kruger-rules serve did not answer within {START_SECONDS} s") from None
-                time.sleep(0.25)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        shutil.rmtree(data, ignore_errors=True)
+    with served() as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")
