@@ -22,6 +22,7 @@ ORGANISATION_TYPES = [
     "fire_and_rescue_authority",
     "central_government_department",
     "nhs_body",
+    "neighbourhood_forum",
 ]
 
 years = st.integers(FIRST_YEAR, 2030).map(str)

@@ -27,6 +27,7 @@ class OrganisationType(Enum):
     fire_and_rescue_authority = "Fire and rescue authority"
     central_government_department = "Central government department"
     nhs_body = "NHS body"
+    neighbourhood_forum = "Neighbourhood forum"
 
 
 class organisation_type(Variable):

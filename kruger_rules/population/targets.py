@@ -221,7 +221,15 @@ TYPE_COUNTS: dict[str, Sourced[float]] = {
 }
 """Organisations in England by the model's ``organisation_type`` (every value but ``unknown``), in its order."""
 
-ORGANISATION_TYPES = ("unknown", *TYPE_COUNTS)
+NOT_GENERATED_TYPES = Sourced(
+    ("neighbourhood_forum",),
+    assumption=True,
+    reason="no calibration source counts neighbourhood forums, and a forum's one right in the model, to nominate land as an "
+    "asset of community value, reads facts about an asset that a population does not carry: none is generated",
+)
+"""The model's ``organisation_type`` values after those of ``TYPE_COUNTS`` that a population never holds."""
+
+ORGANISATION_TYPES = ("unknown", *TYPE_COUNTS, *NOT_GENERATED_TYPES.value)
 """The model's ``organisation_type`` values in its order, so that a stored category's code is the value's index."""
 
 ENGLAND_ORGANISATIONS = sum(count.value for count in TYPE_COUNTS.values())
