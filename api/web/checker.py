@@ -41,7 +41,9 @@ PLACE = "your_place"
 NO_WARD = "none"
 """The ward step's answer when it was skipped: the check runs without a place."""
 SCHEMES, YEAR, WARD, CHANGE = "scheme", "year", "ward", "change"
-RESERVED = {SCHEMES, YEAR, WARD, CHANGE}
+API_KEY = "api_key"
+"""The field of the form that records a result: an officer's API key, never kept in the state, an address or a page."""
+RESERVED = {SCHEMES, YEAR, WARD, CHANGE, API_KEY}
 KIND_ORDER = {"enum": 0, "bool": 1, "number": 2, "date": 3}
 """Questions are asked categories first (the kind of body frames the rest), then yes/no, numbers and dates."""
 WARD_CODE = re.compile(r"^E05\d{6}$")
@@ -487,9 +489,12 @@ class State:
             situation["places"] = {PLACE: {"members": [ORGANISATION], **ward_facts(str(self.ward), year)}}
         return situation
 
-    def result(self) -> dict:
-        """The explanation of the organisation's chosen schemes, as ``POST /api/v1/eligibility`` answers it."""
-        explained = explain(system(), self.situation(), self.year or default_year())
+    def explained(self) -> dict:
+        """The explanation ``POST /api/v1/eligibility`` answers for the situation: what the page shows, and what a record keeps."""
+        return explain(system(), self.situation(), self.year or default_year())
+
+    def result(self, explained: dict) -> dict:
+        """The explanation of the organisation's chosen schemes, from the whole ``explained`` answer."""
         mine = explained[system().person_entity.plural][ORGANISATION]["schemes"]
         return {key: mine[key] for key in self.schemes}
 

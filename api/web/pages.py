@@ -2,7 +2,9 @@
 
 Each step is a page (GET, its answers so far in the address) and a form posted to the same address
 (POST, the answers so far in hidden fields): a good answer is redirected (303) to the next page, a
-wrong one is the same page again with the GOV.UK error summary and error message (422).
+wrong one is the same page again with the GOV.UK error summary and error message (422). The result's form
+records it (POST, with the officer's API key: api.web.recording): the result again with its record ids, or with
+the key's error, answered with the status the API gives that key (401, 403 or 429).
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ import datetime
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from api.web import checker
-from api.web.checker import NO_WARD, ROOT, SCHEMES, WARD, YEAR, AnswerError, State
+from api.web import checker, recording
+from api.web.checker import API_KEY, NO_WARD, ROOT, SCHEMES, WARD, YEAR, AnswerError, State
 from api.web.formatting import variable_value
 from api.web.rendering import page
 from kruger_rules.errors import KrugerError
@@ -227,22 +230,54 @@ def check_answers(request: Request) -> Response:
     )
 
 
-@router.get(f"{ROOT}/result", response_class=HTMLResponse)
-def result(request: Request) -> Response:
-    state = query_state(request)
-    missing = state.first_unanswered()
-    if missing is not None:
-        return redirect(state.step_url(missing))
-    explained = state.result()
+def result_page(
+    state: State, explained: dict, records: dict[str, str] | None = None, error: recording.KeyRefused | None = None
+) -> HTMLResponse:
+    """The result: each chosen scheme explained, the decision's facts (with its record ids once recorded), the form to record it."""
     labels = checker.scheme_by_key()
+    chosen = state.result(explained)
     return page(
         "check/result.html",
+        status_code=error.status_code if error else 200,
+        headers=error.headers if error else None,
         back=state.answers_url(),
-        results=[(labels[key], explained[key]) for key in state.schemes],
+        results=[(labels[key], chosen[key]) for key in state.schemes],
         rows=answer_rows(state, change=False),
         year=state.year,
         checked_on=datetime.date.today().isoformat(),
         version=rules_version(),
         answers_url=state.answers_url(),
         restart=ROOT,
+        action=f"{ROOT}/result",
+        hidden=state.pairs(),
+        records=records,
+        read_record=recording.READ_RECORD,
+        errors=[{"text": error.message, "href": f"#{error.field}"}] if error else None,
+        error=error,
+        key_field=API_KEY,
     )
+
+
+@router.get(f"{ROOT}/result", response_class=HTMLResponse)
+def result(request: Request) -> Response:
+    state = query_state(request)
+    missing = state.first_unanswered()
+    if missing is not None:
+        return redirect(state.step_url(missing))
+    return result_page(state, state.explained())
+
+
+@router.post(f"{ROOT}/result", response_class=HTMLResponse)
+async def record_result(request: Request) -> Response:
+    """The result recorded with the officer's key: the same page with its record ids, or the key's error on its field."""
+    fields = await form_fields(request)
+    state = State.read((key, value) for key, value in fields if key != API_KEY)
+    missing = state.first_unanswered()
+    if missing is not None:
+        return redirect(state.step_url(missing))
+    try:
+        key = await recording.recording_key(request, dict(fields).get(API_KEY, ""))
+    except recording.KeyRefused as refused:
+        return result_page(state, await run_in_threadpool(state.explained), error=refused)
+    explained, records = await recording.record(request, state, key)
+    return result_page(state, explained, records)

@@ -56,11 +56,11 @@ def unavailable() -> HTMLResponse:
     return HTMLResponse(html_page("The pages are not available", body, "body { font-family: Arial, sans-serif; margin: 2rem; }"), 503)
 
 
-def page(template: str, status_code: int = 200, **context) -> HTMLResponse:
-    """A template rendered as a page, or the 503 page when the assets are not built."""
+def page(template: str, status_code: int = 200, headers: dict[str, str] | None = None, **context) -> HTMLResponse:
+    """A template rendered as a page (with the headers its status calls for), or the 503 page when the assets are not built."""
     if not assets_built():
         return unavailable()
-    return HTMLResponse(environment.get_template(template).render(**context), status_code=status_code)
+    return HTMLResponse(environment.get_template(template).render(**context), status_code=status_code, headers=headers)
 
 
 class Assets:
