@@ -19,6 +19,7 @@ class CurrentLaw(NamedReform):
         source for the Community Recovery Fund, the dormant National Fund, was ruled by the High
         Court on 2022-01-21 to go to the national debt (community_recovery_fund.national_fund_available
         is false from that date in every system), so under the law there is no such fund at all.
+        There is no Volunteer Passport: a role needs a new DBS check unless the Update Service covers it.
     """
     changes = {
         "match_trade.in_force": {PROPOSAL_DATE: False},
@@ -33,4 +34,5 @@ class CurrentLaw(NamedReform):
         "social_value.proposal.extend_to_all_public_contracts": {PROPOSAL_DATE: False},
         "social_value.proposal.minimum_for_every_public_commissioner": {PROPOSAL_DATE: False},
         "social_value.proposal.social_value_plans": {PROPOSAL_DATE: False},
+        "volunteer_passport.in_force": {PROPOSAL_DATE: False},
     }

@@ -176,13 +176,28 @@ class is_public_body(Variable):
         return by_kind(parameters(period).organisation.public_body, organisation("organisation_type", period))
 
 
+class charitable_purposes_only(Variable):
+    value_type = bool
+    entity = Organisation
+    definition_period = YEAR
+    label = "Is established for charitable purposes only"
+    reference = [
+        "Charities Act 2011 s.1: a charity is an institution established for charitable purposes only",
+        "https://www.legislation.gov.uk/ukpga/2011/25/section/1",
+        "Charities Act 2011 s.2: a charitable purpose is one listed in s.3(1) and for the public benefit",
+        "https://www.legislation.gov.uk/ukpga/2011/25/section/2",
+    ]
+
+
 class is_charity(Variable):
     value_type = bool
     entity = Organisation
     definition_period = YEAR
     label = "Is a charity"
     reference = [
-        "Assumption: a charity is a registered charity, a charitable incorporated organisation or a charitable trust",
+        "Assumption: a charity is a registered charity, a charitable incorporated organisation or a charitable trust, "
+        "or a company limited by guarantee, unincorporated community group or mutual aid group established for "
+        "charitable purposes only",
         "/assumptions#kinds-of-body",
         "Charities Act 2011 s.1 (meaning of charity)",
         "https://www.legislation.gov.uk/ukpga/2011/25/section/1",
@@ -191,7 +206,19 @@ class is_charity(Variable):
     ]
 
     def formula(organisation, period, parameters):
-        return by_kind(parameters(period).organisation.charity, organisation("organisation_type", period))
+        """A charity by its kind (organisation.charity), or by its purposes: a kind that is a charity when
+        established for charitable purposes only (organisation.charity_when_charitable_purposes_only) with
+        charitable_purposes_only. The input defaults to false, so a body is a charity by its purposes only
+        when a situation says so.
+
+        Charity registration (charity_must_register, charity_may_register) reads this variable; no other
+        scheme's formula does: the Right to Serve, the LUC Fund and the Community Recovery Fund name the kinds
+        of body they admit in their own per-kind parameters.
+        """
+        p = parameters(period).organisation
+        kind = organisation("organisation_type", period)
+        by_purposes = by_kind(p.charity_when_charitable_purposes_only, kind) & organisation("charitable_purposes_only", period)
+        return by_kind(p.charity, kind) | by_purposes
 
 
 class is_asset_locked(Variable):
