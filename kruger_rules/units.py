@@ -13,8 +13,8 @@ RATIO = "/1"
 BOOLEAN = "bool"
 """A switch, true or false."""
 
-COUNTS = frozenset({"day", "month", "year", "person", "decile", "vote"})
-"""Whole numbers of something: a duration in days, months or years, people, a decile, votes."""
+COUNTS = frozenset({"day", "week", "month", "year", "hour", "person", "decile", "vote"})
+"""Whole numbers of something: a duration in days, weeks, months or years, hours (of work a week), people, a decile, votes."""
 
 ALL = frozenset({CURRENCY, RATIO, BOOLEAN}) | COUNTS
 
