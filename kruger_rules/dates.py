@@ -34,3 +34,32 @@ def add_months(dates, months):
 def add_years(dates, years):
     """Each date plus whole years, as twelve months each (29 February clamps to 28 February)."""
     return add_months(dates, numpy.asarray(years) * 12)
+
+
+DAYS_IN_A_WEEK = 7
+EPOCH_YEAR, EPOCH_ISO_WEEKDAY = 1970, 4
+"""datetime64 counts from 1970-01-01, a Thursday: ISO weekday 4 (1 = Monday, 7 = Sunday)."""
+
+
+def iso_weekday(dates):
+    """Each date's ISO weekday, 1 (Monday) to 7 (Sunday)."""
+    days = numpy.asarray(dates, dtype="datetime64[D]").astype("int64")
+    return (days + EPOCH_ISO_WEEKDAY - 1) % DAYS_IN_A_WEEK + 1
+
+
+def weekday_of_month(years, months, weekdays, occurrences):
+    """The given ISO weekday of each month: its n-th from the month's first day for an occurrence n >= 1 (the first
+    such weekday on or after the 1st, plus 7(n - 1) days), or for -n its n-th counting back from the month's last day.
+
+    Every argument is a number or an array of them, broadcast together: the answer is an array of dates."""
+    years, months, weekdays, occurrences = numpy.broadcast_arrays(
+        *(numpy.asarray(a, dtype="int64") for a in (years, months, weekdays, occurrences))
+    )
+    month = ((years - EPOCH_YEAR) * 12 + months - 1).astype("datetime64[M]")
+    first = month.astype("datetime64[D]")
+    last = (month + ONE_MONTH).astype("datetime64[D]") - ONE_DAY
+    first_such = first + (weekdays - iso_weekday(first)) % DAYS_IN_A_WEEK * ONE_DAY
+    last_such = last - (iso_weekday(last) - weekdays) % DAYS_IN_A_WEEK * ONE_DAY
+    from_first = first_such + (occurrences - 1) * DAYS_IN_A_WEEK * ONE_DAY
+    from_last = last_such - (-occurrences - 1) * DAYS_IN_A_WEEK * ONE_DAY
+    return numpy.where(occurrences < 0, from_last, from_first)

@@ -16,7 +16,12 @@ BOOLEAN = "bool"
 COUNTS = frozenset({"day", "week", "month", "year", "hour", "person", "decile", "vote"})
 """Whole numbers of something: a duration in days, weeks, months or years, hours (of work a week), people, a decile, votes."""
 
-ALL = frozenset({CURRENCY, RATIO, BOOLEAN}) | COUNTS
+CALENDAR = {"month-of-year": (1, 12), "iso-weekday": (1, 7), "weekday-occurrence": (-1, 4)}
+"""Positions in the calendar, each with the least and the most it may be (0 never is): a month of the year
+(1 = January); a day of the ISO week (1 = Monday, 7 = Sunday); which such weekday of a month (1 = the first, up
+to 4, which every month has; -1 = the last)."""
+
+ALL = frozenset({CURRENCY, RATIO, BOOLEAN}) | COUNTS | frozenset(CALENDAR)
 
 
 def is_ratio(variable) -> bool:

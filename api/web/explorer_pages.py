@@ -33,6 +33,9 @@ UNIT_WORDS = {
     "person": "People",
     "decile": "A decile, from 1 (most deprived tenth) to 10",
     "vote": "Votes",
+    "month-of-year": "A month of the year, from 1 (January) to 12 (December)",
+    "iso-weekday": "A day of the week, from 1 (Monday) to 7 (Sunday)",
+    "weekday-occurrence": "Which such weekday of the month: 1 the first, 2 the second, up to 4; -1 the last",
 }
 PERIODS = {"year": "A year", "month": "A month", "day": "A day", "eternity": "For all time"}
 

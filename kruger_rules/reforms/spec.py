@@ -169,6 +169,12 @@ def check_value(leaf: Parameter, unit: str | None, value, where: str) -> bool | 
         if value < 0:
             raise KrugerError("bad_reform_value", f"'{name}' is an amount of money, at least 0, not {value}", where)
         return int(value) if float(value).is_integer() and abs(value) <= WHOLE_NUMBER_LIMIT else float(value)
+    if unit in units.CALENDAR:
+        least, most = units.CALENDAR[unit]
+        if not float(value).is_integer() or not least <= value <= most or value == 0:
+            allowed = ", ".join(str(n) for n in range(least, most + 1) if n)
+            raise KrugerError("bad_reform_value", f"'{name}' is one of {allowed}, not {shown(value)}", where)
+        return int(value)
     if unit in units.COUNTS or kinds == {int}:
         if not float(value).is_integer():
             raise KrugerError("bad_reform_value", f"'{name}' is a whole number{f' of {unit}s' if unit else ''}, not {value}", where)
