@@ -19,6 +19,9 @@ class CurrentLaw(NamedReform):
         source for the Community Recovery Fund, the dormant National Fund, was ruled by the High
         Court on 2022-01-21 to go to the national debt (community_recovery_fund.national_fund_available
         is false from that date in every system), so under the law there is no such fund at all.
+        A community interest group that asks in time to bid for an asset of community value has no
+        right of first refusal: the owner may sell to anyone once the moratorium ends (Localism Act
+        2011 s.95). There is no Neighbour Day.
         There is no Volunteer Passport: a role needs a new DBS check unless the Update Service covers it.
     """
     changes = {
@@ -34,5 +37,7 @@ class CurrentLaw(NamedReform):
         "social_value.proposal.extend_to_all_public_contracts": {PROPOSAL_DATE: False},
         "social_value.proposal.minimum_for_every_public_commissioner": {PROPOSAL_DATE: False},
         "social_value.proposal.social_value_plans": {PROPOSAL_DATE: False},
+        "acv.first_refusal.in_force": {PROPOSAL_DATE: False},
+        "neighbour_day.in_force": {PROPOSAL_DATE: False},
         "volunteer_passport.in_force": {PROPOSAL_DATE: False},
     }
