@@ -23,6 +23,7 @@ class CurrentLaw(NamedReform):
         right of first refusal: the owner may sell to anyone once the moratorium ends (Localism Act
         2011 s.95). There is no Neighbour Day.
         There is no Volunteer Passport: a role needs a new DBS check unless the Update Service covers it.
+        Kickstart funds jobs only: no paid volunteering as a service opportunity.
     """
     changes = {
         "match_trade.in_force": {PROPOSAL_DATE: False},
@@ -40,4 +41,5 @@ class CurrentLaw(NamedReform):
         "acv.first_refusal.in_force": {PROPOSAL_DATE: False},
         "neighbour_day.in_force": {PROPOSAL_DATE: False},
         "volunteer_passport.in_force": {PROPOSAL_DATE: False},
+        "kickstart.service_opportunities.in_force": {PROPOSAL_DATE: False},
     }
