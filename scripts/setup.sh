@@ -10,8 +10,9 @@ fi
 .venv/bin/python -m pip install --quiet -e '.[test]'
 
 # The web pages' front end: GOV.UK Frontend (and axe-core, for the browser tests) from the npm registry as
-# package-lock.json pins them, installed again only when the lock file changed; its built CSS, JavaScript,
-# fonts and images copied into api/web/static/govuk/, which the app serves at /assets (both folders git-ignored).
+# package-lock.json pins them, installed again only when the lock file changed; its built CSS, JavaScript
+# and images copied into api/web/static/govuk/, which the app serves at /assets (both folders git-ignored).
+# Not its fonts: GDS Transport is licensed for GOV.UK services only, and the pages use the system's own font.
 STAMP="sha256 $(sha256sum package-lock.json | cut -d' ' -f1)"
 if [ "$(cat node_modules/.kruger-rules-lock 2>/dev/null)" != "$STAMP" ]; then
   if command -v npm >/dev/null; then
@@ -25,12 +26,14 @@ if [ "$(cat node_modules/.kruger-rules-lock 2>/dev/null)" != "$STAMP" ]; then
   fi
 fi
 WEB_STATIC=api/web/static/govuk
-if [ -f node_modules/.kruger-rules-lock ] && [ "$(cat "$WEB_STATIC/.kruger-rules-lock" 2>/dev/null)" != "$STAMP" ]; then
+WEB_STAMP="$STAMP without fonts"
+if [ -f node_modules/.kruger-rules-lock ] && [ "$(cat "$WEB_STATIC/.kruger-rules-lock" 2>/dev/null)" != "$WEB_STAMP" ]; then
   DIST=node_modules/govuk-frontend/dist/govuk
   rm -rf "$WEB_STATIC.new" && mkdir -p "$WEB_STATIC.new"
   cp "$DIST/govuk-frontend.min.css" "$DIST/govuk-frontend.min.js" "$WEB_STATIC.new/"
   cp -r "$DIST/assets/." "$WEB_STATIC.new/"
-  echo "$STAMP" > "$WEB_STATIC.new/.kruger-rules-lock"
+  rm -rf "$WEB_STATIC.new/fonts"
+  echo "$WEB_STAMP" > "$WEB_STATIC.new/.kruger-rules-lock"
   rm -rf "$WEB_STATIC" && mv "$WEB_STATIC.new" "$WEB_STATIC"
 fi
 

@@ -7,7 +7,8 @@ missing browser is a failure.
 
 Every page a test visits goes through ``Visits.seen``: a screenshot saved to ``artifacts/screenshots/``,
 axe-core (from ``node_modules``) run on it with no serious or critical violation allowed (every violation
-written to ``artifacts/axe/``), and the page at 320 px wide with nothing wider than the window.
+written to ``artifacts/axe/``), the page at 320 px wide with nothing wider than the window, and no font file
+asked for since the test began (GOV.UK's typeface is for GOV.UK services only: the pages use the system's font).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ AXE_RESULTS = ARTIFACTS / "axe"
 DESKTOP = {"width": 1024, "height": 768}
 NARROW = 320
 FAILING_IMPACTS = {"serious", "critical"}
+FONT_FILE = re.compile(r"\.(woff2?|ttf|otf|eot)(\?|#|$)", re.IGNORECASE)
 
 
 def in_ci() -> bool:
@@ -95,6 +97,8 @@ class Visits:
         self.flow = flow
         self.axe = axe
         self.count = 0
+        self.fonts: list[str] = []
+        page.on("request", self.note_font)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         AXE_RESULTS.mkdir(parents=True, exist_ok=True)
 
@@ -106,6 +110,11 @@ class Visits:
         if self.axe:
             self.check_axe(label)
         self.check_narrow(label)
+        assert not self.fonts, f"{label}: font files asked for: {self.fonts}"
+
+    def note_font(self, request) -> None:
+        if request.resource_type == "font" or FONT_FILE.search(request.url):
+            self.fonts.append(request.url)
 
     def check_axe(self, label: str) -> None:
         self.page.add_script_tag(path=str(AXE))

@@ -45,9 +45,20 @@ def test_the_assets_and_what_the_stylesheet_asks_for_are_served():
     assert stylesheet.status_code == 200 and stylesheet.headers["content-type"].startswith("text/css")
     assert client.get("/assets/govuk-frontend.min.js").status_code == 200
     wanted = set(re.findall(r"url\((/assets/[^)]+)\)", stylesheet.text))
-    assert wanted, "the stylesheet names its fonts and images"
-    for address in wanted:
+    fonts = {address for address in wanted if address.startswith("/assets/fonts/")}
+    assert fonts and wanted - fonts, "the stylesheet names its fonts and images"
+    for address in wanted - fonts:
         assert client.get(address).status_code == 200, address
+    for address in fonts:  # GDS Transport is licensed for GOV.UK services only: never served
+        assert client.get(address).status_code == 404, address
+
+
+def test_every_element_takes_the_system_font_not_gov_uk_s():
+    page = ours().get("/check").text
+    style = re.search(r"<style>(.*?)</style>", page, re.S)[1]
+    assert ".govuk-template, .govuk-template *:not(code, kbd, pre, samp)" in style and "font-family: system-ui," in style
+    assert "!important" in style and "GDS Transport" not in page
+    assert page.index("govuk-frontend.min.css") < page.index("font-family: system-ui,")  # after the stylesheet it overrides
 
 
 def test_pages_and_assets_answer_503_while_the_assets_are_not_built(monkeypatch, tmp_path):
