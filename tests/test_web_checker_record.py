@@ -20,7 +20,7 @@ from api.web.checker import State
 from kruger_rules.store import Database, KeyRing, default_url
 from kruger_rules.system import rules_version
 
-RECORD_ID = re.compile(r'<code class="kr-record-id">([0-9a-f]{32})</code>')
+RECORD_ID = re.compile(r'<code class="kr-record-id"[^>]*>([0-9a-f]{32})</code>')
 SCHEME_SECTIONS = re.compile(r'<section class="kr-scheme.*?</section>', re.S)
 
 
