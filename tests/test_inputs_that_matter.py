@@ -41,6 +41,8 @@ CRF = {
 }
 CONTRACT = {"organisation_type", "contract_type", "contract_value", "contract_value_includes_vat"}
 SOCIAL_VALUE = CONTRACT | {"local_social_value_plan_min_weighting", "social_value_weighting"}
+ACV_REQUEST = {"acv_disposal_notice_date", "acv_bid_request_date"}
+ACV_ASSET = ACV_REQUEST | {"acv_listing_date", "acv_disposal_kind"}
 
 EXPECTED = {
     # organisation
@@ -75,12 +77,28 @@ EXPECTED = {
     | {"governing_body_resident_share", "has_asset_lock", "organisation_type", "is_not_for_profit"},
     "crf_eligible": CRF,
     "crf_grant": CRF | {"crf_requested_amount"},
+    "acv_nominator_eligible": {
+        "organisation_type",
+        "acv_local_connection",
+        "is_not_for_profit",
+        "acv_surplus_applied_locally",
+        "acv_local_elector_members",
+    },
+    "acv_listing_end": {"acv_listing_date"},
+    "acv_interim_moratorium_end": {"acv_disposal_notice_date"},
+    "acv_protected_period_end": {"acv_disposal_notice_date"},
+    "acv_full_moratorium_triggered": ACV_REQUEST,
+    "acv_full_moratorium_end": ACV_REQUEST,
+    "acv_moratorium_applies": {"acv_listing_date", "acv_disposal_notice_date", "acv_disposal_kind"},
+    "acv_disposal_allowed_from": ACV_ASSET,
+    "acv_first_refusal": ACV_ASSET,
     # place
     "place_is_left_behind": {"imd_decile", "cni_decile"},
     "luc_fund_place_eligible": LUC_PLACE,
     "luc_fund_place_award": LUC_PLACE,
     "cid_ballot_passes": {"cid_votes_for", "cid_votes_against", "cid_weight_for", "cid_weight_against"},
     "cid_term_end": {"cid_start_date"},
+    "neighbour_day_date": set(),
     # procurement
     "procurement_threshold": {"organisation_type", "contract_type"},
     "contract_value_for_threshold": {"contract_value", "contract_value_includes_vat"},

@@ -39,6 +39,7 @@ NAMED = {
     "luc_fund_wider_targeting",
     "right_to_serve_60_days",
     "right_to_serve_mutual_aid_groups",
+    "acv_moratorium_12_months",
 }
 PROPOSAL_DATE = "2020-09-24"
 
