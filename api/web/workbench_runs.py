@@ -1,0 +1,208 @@
+"""Impact runs from the workbench's pages: the officer's API key, a population sent with a run's form, a job read and shown.
+
+Access is the API's, with no way around it. An impact job needs an API key with the scope ``impact``, checked as
+every API request's key is (``api.auth.checked_key``: known, not revoked, the scope, the key's rate), and a job,
+files included, is read only with the key that submitted it. A run's form asks for the key in a password field,
+sent by POST only: never in an address, never logged, never written back into a page. Once taken, the browser
+keeps it in a cookie (HttpOnly, SameSite=Strict, for /workbench only, Secure over HTTPS, gone when the browser
+closes), so that the job's pages, which refresh themselves with GET, can be read: each checks the key again, so a
+revoked key is refused at once. A run's form asks for the key every time: a page of another site cannot start a
+job with the cookie.
+
+A population is the shipped sample or a file sent with the form, read and checked whole as ``POST /api/v1/impact``
+reads it (``api.impact_requests.saved_population``): the same formats, the same limit (``KRUGER_MAX_UPLOAD_BYTES``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi.security import HTTPAuthorizationCredentials
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.auth import checked_key, reads
+from api.errors import Refused, status_of
+from api.impact_answers import read_tables
+from api.impact_requests import saved_population
+from api.web.workbench import AnswerError
+from kruger_rules.access import Scope
+from kruger_rules.errors import KrugerError
+from kruger_rules.jobs.folders import JOB_ID
+from kruger_rules.jobs.populations import sample_population
+from kruger_rules.jobs.service import ImpactJobs
+from kruger_rules.population.charts import TITLES
+from kruger_rules.population.measures import OVERALL
+from kruger_rules.store import ApiKey, ImpactJob, JobStatus
+
+KEY_FIELD = "key"
+KEY_COOKIE = "workbench_key"
+SAMPLE, UPLOAD = "sample", "upload"
+FILE_FIELDS = ("population", "procurements")
+STAGES = {
+    "starting": "Starting",
+    "computing": "Computing every organisation under the baseline and the reform",
+    "tables": "Writing the tables",
+    "charts": "Drawing the charts",
+    "report": "Writing the report",
+}
+STATUS_WORDS = {JobStatus.QUEUED: "Queued", JobStatus.RUNNING: "Running", JobStatus.DONE: "Done", JobStatus.FAILED: "Failed"}
+STATUS_COLOURS = {JobStatus.QUEUED: "grey", JobStatus.RUNNING: "blue", JobStatus.DONE: "green", JobStatus.FAILED: "red"}
+DOWNLOADS = (".csv", ".png", ".html")
+"""The files a results page offers: each table as CSV, each chart as PNG, the report (the job keeps Parquet and SVG too)."""
+
+
+class KeyProblem(AnswerError):
+    """The key cannot be taken: its message on the key field, and the status the API answers for the same refusal."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message, KEY_FIELD)
+        self.status = status
+
+
+# The key
+
+
+async def key_of(request: Request, text: str) -> ApiKey:
+    """The key of ``text``, checked as an API request's key is, with the scope ``impact``; a ``KeyProblem`` if not."""
+    written = text.strip()
+    credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=written) if written else None
+    try:
+        return await checked_key(request, credentials, Scope.IMPACT)
+    except Refused as refused:
+        raise KeyProblem(refusal_message(refused), status_of(refused.code)) from None
+
+
+def refusal_message(refused: Refused) -> str:
+    """The GOV.UK error message for a refused key: what is wrong and what to do, never the key itself."""
+    if refused.code == "too_many_requests":
+        return f"This API key has made too many requests: try again in {refused.headers['Retry-After']} seconds"
+    return {
+        "no_key": "Enter your API key",
+        "wrong_key": "Enter an API key this service made, as it was given to you: this one is not recognised",
+        "revoked_key": "This API key has been revoked: enter a key in use",
+        "wrong_scope": "This API key cannot run impacts: enter a key with the scope impact",
+    }[refused.code]
+
+
+async def kept_key(request: Request) -> tuple[ApiKey | None, KeyProblem | None]:
+    """The key the browser keeps for the workbench, checked again; none, or why it is refused."""
+    text = request.cookies.get(KEY_COOKIE)
+    if not text:
+        return None, None
+    try:
+        return await key_of(request, text), None
+    except KeyProblem as problem:
+        return None, problem
+
+
+def remember(response: Response, request: Request, text: str) -> None:
+    response.set_cookie(KEY_COOKIE, text.strip(), path="/workbench", httponly=True, samesite="strict", secure=request.url.scheme == "https")
+
+
+def forget(response: Response) -> None:
+    response.delete_cookie(KEY_COOKIE, path="/workbench", httponly=True, samesite="strict")
+
+
+# The population, and the job
+
+
+def given(upload: UploadFile | str | None) -> UploadFile | None:
+    """A file field's file, if one was chosen (a form sends an empty part, without a name, for none)."""
+    if isinstance(upload, UploadFile) and (upload.filename or upload.size):
+        return upload
+    return None
+
+
+async def population_of(jobs: ImpactJobs, job_id: str, source: str, files: dict[str, Any]) -> dict[str, Any]:
+    """The job's population, checked whole as the API checks it: the shipped sample, or the files sent, kept in the job's folder."""
+    if source == SAMPLE:
+        return await run_in_threadpool(sample_population)
+    population = given(files.get("population"))
+    if population is None:
+        raise AnswerError("Choose the population's file, a Parquet or CSV file", "population")
+    try:
+        return await saved_population(jobs, job_id, population, given(files.get("procurements")))
+    except KrugerError as error:
+        jobs.discard(job_id)
+        field = "procurements" if error.path.startswith("$.procurements") else "population"
+        raise AnswerError(error.message[:1].upper() + error.message[1:], field) from None
+
+
+def copied_population(jobs: ImpactJobs, source_id: str, job_id: str, population: dict[str, Any]) -> dict[str, Any]:
+    """A second job on the files of a first (a comparison's): its uploaded files copied into the second job's folder."""
+    if population.get("file") is not None:
+        shutil.copytree(jobs.folders.job(source_id), jobs.folders.job(job_id), ignore=shutil.ignore_patterns("run-*"))
+    return population
+
+
+async def readable_job(jobs: ImpactJobs, job_id: str, key: ApiKey) -> ImpactJob | None:
+    """The job, if ``key`` submitted it: to another key it does not exist, as over the API."""
+    job = await run_in_threadpool(jobs.get, job_id) if JOB_ID.match(job_id) else None
+    return job if job is not None and reads(key, job) else None
+
+
+# A job as its pages show it
+
+
+@dataclass(frozen=True)
+class JobView:
+    job: ImpactJob
+    status: str
+    colour: str
+    progress: str
+    tables: dict[str, list[dict[str, Any]]]
+    charts: list[dict[str, str]]
+    downloads: list[dict[str, Any]]
+
+    @property
+    def running(self) -> bool:
+        return self.job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def done(self) -> bool:
+        return self.job.status == JobStatus.DONE
+
+    def rows(self, table: str, **where: str) -> list[dict[str, Any]]:
+        return [row for row in self.tables.get(table, []) if all(row.get(key) == value for key, value in where.items())]
+
+    @property
+    def where(self) -> list[dict[str, Any]]:
+        """By region: any scheme that pays an organisation."""
+        return self.rows("reach_by_region", scheme=OVERALL, entity="organisations")
+
+    @property
+    def amounts(self) -> list[dict[str, Any]]:
+        """The reach rows of schemes that pay, whose amounts change by bucket."""
+        return [row for row in self.tables.get("reach", []) if row.get("no_change") is not None]
+
+
+def progress_text(job: ImpactJob) -> str:
+    rows = f"{job.rows_done:,} of {job.rows_total:,} organisation rows computed"
+    if job.status == JobStatus.QUEUED:
+        return f"Waiting for a free place to run: {job.rows_total:,} organisation rows to compute"
+    if job.status == JobStatus.RUNNING:
+        return f"{STAGES.get(job.stage or '', 'Running')}: {rows}"
+    if job.status == JobStatus.FAILED:
+        return f"It failed: {(job.error or {}).get('message', 'no reason was recorded')}"
+    return f"Done: {rows}"
+
+
+def job_view(jobs: ImpactJobs, job: ImpactJob, files_root: str) -> JobView:
+    """A job as its pages show it: where it stands and, once done, its tables, charts and files (read from its results folder)."""
+    folder = jobs.folders.results(job)
+    manifest = job.manifest or {}
+    tables = read_tables(folder, manifest.get("tables", [])) if folder is not None else {}
+    charts = [
+        {"name": chart["name"], "title": TITLES.get(chart["name"], chart["title"]), "src": f"{files_root}/{chart['name']}.png"}
+        for chart in manifest.get("charts", ())
+    ]
+    downloads = [
+        {**entry, "href": f"{files_root}/{entry['name']}"} for entry in manifest.get("files", ()) if Path(entry["name"]).suffix in DOWNLOADS
+    ]
+    return JobView(job, STATUS_WORDS[job.status], STATUS_COLOURS[job.status], progress_text(job), tables, charts, downloads)
