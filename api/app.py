@@ -26,7 +26,7 @@ from api.reform_schemas import reform_components
 from api.routers import assumptions, batch, decisions, eligibility, impact, inputs, openfisca, reforms, service
 from api.settings import Settings
 from api.situation_schemas import situation_components
-from api.web import explorer_pages, pages
+from api.web import explorer_pages, pages, workbench_pages
 from api.web.rendering import install_assets
 from kruger_rules.access import RateLimiter
 from kruger_rules.jobs.service import ImpactJobs
@@ -46,6 +46,7 @@ ROUTERS = [
     assumptions.router,
     pages.router,
     explorer_pages.router,
+    workbench_pages.router,
 ]
 """Routers included in the app, in order."""
 
@@ -69,8 +70,8 @@ the kruger-rules engine on OpenFisca.
   every scheme's outcome for each row as CSV, Parquet or JSON lines (as `Accept` asks), a bad row with its
   reasons; a large file runs as a job (202, then `GET /api/v1/batch/{id}`). `GET /api/v1/batch/template`
   and `GET /api/v1/batch/dictionary` say what a file may hold.
-* **Pages**: `/check`, the eligibility checker for people, and `/rules`, the rules explorer (HTML, in the GOV.UK
-  Design System's patterns; not described here).
+* **Pages**: `/check`, the eligibility checker for people, `/rules`, the rules explorer, and `/workbench`, the reform
+  workbench for policy officers (HTML, in the GOV.UK Design System's patterns; not described here).
 
 Impact jobs need an API key with the scope `impact`, sent as `Authorization: Bearer kr_...`, and a job is read only
 with the key that submitted it; calculations need any valid key where `KRUGER_CALCULATION_ACCESS=keyed`. A key
