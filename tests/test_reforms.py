@@ -40,6 +40,7 @@ NAMED = {
     "right_to_serve_60_days",
     "right_to_serve_mutual_aid_groups",
     "acv_moratorium_12_months",
+    "charity_voluntary_registration",
 }
 PROPOSAL_DATE = "2020-09-24"
 

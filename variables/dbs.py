@@ -9,7 +9,7 @@ check when the host asks for one, else none. Levels are ordered none < basic < s
 enhanced with barred lists, and compared by that order (DbsLevel's order of declaration), never by name.
 
 A volunteer's standard or enhanced check is free (2002 Regulations reg 4); a basic check never is.
-From 2013-06-17 the Update Service lets a subscribed certificate stand in for a new check of the
+From 2013-06-17 (so from 2014) the Update Service lets a subscribed certificate stand in for a new check of the
 same level with the same barred lists ("like for like"). The report proposes a Volunteer Passport
 (recommendation 8) with no rule: the model reads it as a recorded check that covers a role needing
 no more than it holds, for roles starting within 3 years of the check's issue (an assumption:
@@ -295,20 +295,25 @@ class dbs_update_service_covers_role(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "The check held, subscribed to the Update Service, covers the role like for like"
-    reference = UPDATE_SERVICE
+    reference = [
+        *UPDATE_SERVICE,
+        "Portable DBS checks: the Update Service from 17 June 2013 (Voluntary Action North East Lincolnshire)",
+        "http://vanel.org.uk/va/2013/06/portable-dbs-update/",
+    ]
 
-    def formula(organisation, period, parameters):
-        """While the Update Service runs (dbs.update_service.in_force, from 2013-06-17): a subscribed check
-        at a level the service covers (standard and above), of exactly the level the role needs and with
-        exactly the barred lists it needs. A higher check held does not stand in for a lower one."""
-        p = parameters(period).dbs.update_service
+    def formula_2013_06_17(organisation, period, parameters):
+        """From 2013-06-17, when the Update Service began (so from 2014; before, no role is covered): a
+        subscribed check at a level the service covers (dbs.update_service.levels: standard and above), of
+        exactly the level the role needs and with exactly the barred lists it needs. A higher check held
+        does not stand in for a lower one."""
+        levels = parameters(period).dbs.update_service.levels
         required = organisation("dbs_check_level_required", period)
         same_level = level_order(organisation("dbs_held_level", period)) == level_order(required)
         same_lists = (organisation("dbs_held_children_list", period) == organisation("dbs_role_regulated_children", period)) & (
             organisation("dbs_held_adults_list", period) == organisation("dbs_role_regulated_adults", period)
         )
-        covered_level = by_kind(p.levels, required)
-        return p.in_force & organisation("dbs_update_service_subscribed", period) & covered_level & same_level & same_lists
+        subscribed = organisation("dbs_update_service_subscribed", period)
+        return subscribed & by_kind(levels, required) & same_level & same_lists
 
 
 class volunteer_passport_in_force(Variable):
