@@ -134,9 +134,10 @@ def test_pages_done_with_the_keyboard_alone(page, server):
     assert page.evaluate("() => document.activeElement.textContent.trim()") == "Skip to main content"
     page.keyboard.press("Enter")
     assert focused_id(page) == "main-content"
-    tab_to(page, "#scheme")
+    social_enterprise = "input[name='scheme'][value='social_enterprise']"  # asks no ward: the year, then the kind of body
+    tab_to(page, social_enterprise)
     page.keyboard.press("Space")
-    assert page.is_checked("#scheme")
+    assert page.is_checked(social_enterprise)
     tab_to(page, "button.govuk-button")
     page.keyboard.press("Enter")
     page.wait_for_url("**/check/year?**")

@@ -21,7 +21,7 @@ from kruger_rules.store import default_url
 from kruger_rules.system import rules_version
 
 RECORD_ID = re.compile(r"[0-9a-f]{32}")
-SYSTEM_FONT = "system-ui"
+SYSTEM_FONT = "arial"
 
 
 @pytest.fixture(scope="module")
