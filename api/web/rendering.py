@@ -21,14 +21,14 @@ from kruger_rules.system import rules_version
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static" / "govuk"
-"""Where ``scripts/setup.sh`` copies GOV.UK Frontend's dist: its CSS, JavaScript, fonts and images."""
+"""Where ``scripts/setup.sh`` copies GOV.UK Frontend's dist: its CSS, JavaScript and images, not its fonts (GOV.UK's only)."""
 ASSETS_ROUTE = "/assets"
-"""Where the assets are served: the address GOV.UK Frontend's CSS gives its fonts and images."""
+"""Where the assets are served: the address GOV.UK Frontend's CSS gives its images."""
 STYLESHEET = "govuk-frontend.min.css"
 SERVICE_NAME = "Check community funding rules"
 
 NOT_BUILT = (
-    "The web pages' assets (GOV.UK Frontend's CSS, JavaScript, fonts and images) are not built, so the pages are "
+    "The web pages' assets (GOV.UK Frontend's CSS, JavaScript and images) are not built, so the pages are "
     "not served. From the source tree, run <code>bash scripts/setup.sh</code>: it installs them from the npm "
     "registry (<code>npm ci</code>) and copies them into <code>api/web/static/govuk/</code>. An installed wheel "
     "carries no assets: serve the pages from the source tree. The API answers as usual."
