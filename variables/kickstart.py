@@ -232,7 +232,7 @@ class kickstart_placement_eligible(Variable):
 
 
 class WeekRules(NamedTuple):
-    """The figures in force on the day one week of a job starts, each an array (by day, or by job and week)."""
+    """The figures in force on the day one week of a job starts, each an array (by day, or by job)."""
 
     young_workers_rate: numpy.ndarray
     development_rate_age: numpy.ndarray
@@ -289,13 +289,14 @@ class kickstart_placement_funding(Variable):
         """£1,500 and, for each of the 26 weeks, the week's cost at the figures of the day it starts; 0 unless funded.
 
         Week k starts k weeks after the job. The parameters are read once for each distinct day a week
-        starts on, and each job's weeks look their figures up by that day.
+        starts on, and each job's weeks look their figures up by that day, one week of every job at a time.
         """
 
         def rules_on(day: str) -> WeekRules:
-            wage = parameters(day).kickstart.minimum_wage
-            nics = parameters(day).kickstart.employer_nics
-            pension = parameters(day).kickstart.pension
+            on_day = parameters(day).kickstart
+            wage = on_day.minimum_wage
+            nics = on_day.employer_nics
+            pension = on_day.pension
             return WeekRules(
                 young_workers_rate=wage.young_workers_rate,
                 development_rate_age=wage.development_rate_age,
@@ -318,16 +319,15 @@ class kickstart_placement_funding(Variable):
         starts = organisation("kickstart_start_date", period)[funded]
         week_starts = add_days(starts[:, newaxis], DAYS_IN_A_WEEK * arange(terms.placement_weeks))
         days, day_index = unique(week_starts, return_inverse=True)
+        day_index = day_index.reshape(week_starts.shape)
         by_day = [rules_on(str(day)) for day in days]
-        weeks = WeekRules(
-            *(
-                numpy.array([getattr(rules, field) for rules in by_day], dtype=float)[day_index.reshape(week_starts.shape)]
-                for field in WeekRules._fields
-            )
-        )
-        age = organisation("kickstart_participant_age", period)[funded][:, newaxis]
+        table = WeekRules(*(numpy.array([getattr(rules, field) for rules in by_day], dtype=float) for field in WeekRules._fields))
+        age = organisation("kickstart_participant_age", period)[funded]
+        weeks_cost = numpy.zeros(len(starts))
+        for week in day_index.T:  # one week of every job at a time, so memory grows with the jobs, not with jobs × weeks
+            weeks_cost += week_cost(age, WeekRules(*(column[week] for column in table)), terms.funded_hours_per_week)
         funding = organisation.filled_array(0, dtype=float)
-        funding[funded] = terms.setup_payment + week_cost(age, weeks, terms.funded_hours_per_week).sum(axis=1)
+        funding[funded] = terms.setup_payment + weeks_cost
         return funding
 
 
