@@ -212,8 +212,9 @@ class is_charity(Variable):
         when a situation says so.
 
         Charity registration (charity_must_register, charity_may_register) reads this variable; no other
-        scheme's formula does: the Right to Serve, the LUC Fund and the Community Recovery Fund name the kinds
-        of body they admit in their own per-kind parameters.
+        scheme's formula does: the Right to Serve, the LUC Fund, the Community Recovery Fund, Assets of
+        Community Value and Kickstart name the kinds of body they admit in their own per-kind parameters, so
+        a body that is a charity by its purposes only is not a charity to them.
         """
         p = parameters(period).organisation
         kind = organisation("organisation_type", period)
