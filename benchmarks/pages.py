@@ -58,11 +58,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served():
-    """``kruger-rules serve`` on a free port, its data in a folder of its own, until the block ends; its port. A
-    ``RuntimeError`` if it does not start, or its pages' assets are not built. The browser tests serve the pages so too."""
+def served(data: str | None = None):
+    """``kruger-rules serve`` on a free port, its data in ``data`` (else a folder of its own, removed at the end), until the
+    block ends; its port. A ``RuntimeError`` if it does not start, or its pages' assets are not built. The browser tests
+    serve the pages so too."""
     port = free_port()
-    data = tempfile.mkdtemp(prefix="kruger-rules-pages-benchmark-")
+    own = data is None
+    data = data or tempfile.mkdtemp(prefix="kruger-rules-pages-benchmark-")
     command = [str(Path(sys.executable).parent / "kruger-rules"), "serve", "--port", str(port)]
     process = subprocess.Popen(
         command, cwd=ROOT, env={**os.environ, "KRUGER_DATA_DIR": data}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -91,7 +93,8 @@ def served():
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-        shutil.rmtree(data, ignore_errors=True)
+        if own:
+            shutil.rmtree(data, ignore_errors=True)
 
 
 class Browser:

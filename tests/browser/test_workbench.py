@@ -1,0 +1,225 @@
+"""The reform workbench in a real browser: a named reform changed (a wrong value first, with the keyboard alone for the
+search), shared by its link and opened again, going back; its impact run with the officer's key (none first) on the
+shipped sample, the job's page while it runs and the results; two reforms compared; and a run on an uploaded population
+with JavaScript off. Every page visited is screenshot, checked by axe-core and read at 320 px wide (browser_support.Visits).
+
+The server has a data folder of its own, in whose database the officer's key is made first. A running job's page
+refreshes itself; it is checked with its updates turned off (its own link), which leaves out the refresh alone: axe-core
+reports any timed refresh (rule meta-refresh), whatever control the page gives over it.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from api_support import api_key
+from browser_support import DESKTOP, Visits, heading
+from playwright.sync_api import Error as PlaywrightError
+from test_api_impact import parquet_bytes, sample_slice
+
+from benchmarks.pages import served
+from kruger_rules.population.charts import TITLES
+from kruger_rules.store import default_url
+
+TAB_LIMIT = 40
+TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="module")
+def bench(chromium_path, tmp_path_factory):
+    """The app served on a data folder of its own, and an API key with the scope impact in its database."""
+    data = tmp_path_factory.mktemp("workbench-browser")
+    key = api_key(default_url(data), "officer", "impact")
+    with served(str(data)) as port:
+        yield f"http://127.0.0.1:{port}", key
+
+
+def follow(page, name: str) -> None:
+    page.get_by_role("link", name=name, exact=True).first.click()
+    page.wait_for_load_state("load")
+
+
+def press(page, button: str) -> None:
+    page.get_by_role("button", name=button).click()
+    page.wait_for_load_state("load")
+
+
+def summary(page) -> list[str]:
+    return [text.strip() for text in page.locator(".govuk-error-summary__list a").all_inner_texts()]
+
+
+def focused_id(page) -> str:
+    return page.evaluate("() => document.activeElement.id")
+
+
+def tab_to(page, element_id: str) -> None:
+    for _ in range(TAB_LIMIT):
+        page.keyboard.press("Tab")
+        if focused_id(page) == element_id:
+            return
+    raise AssertionError(f"#{element_id} is not reached in {TAB_LIMIT} presses of Tab")
+
+
+def content(page) -> str:
+    """The page's markup once it has loaded (a page that refreshes itself may be loading again)."""
+    for _ in range(20):
+        page.wait_for_load_state("load")
+        try:
+            return page.content()
+        except PlaywrightError:
+            time.sleep(0.1)
+    raise AssertionError(f"{page.url} never stops loading")
+
+
+def watch_the_job(page, visits: Visits, name: str) -> None:
+    """The job's page while it runs (it refreshes itself), then with its updates off, checked; then its results."""
+    if "/results" not in page.url and "B minus A" not in content(page):
+        assert page.locator('meta[http-equiv="refresh"]').count() == 1
+        page.get_by_role("link", name="Stop updating this page").click()
+        page.wait_for_load_state("load")
+        if "/results" not in page.url and page.locator("#progress, [id^='progress-']").count():
+            assert page.locator('meta[http-equiv="refresh"]').count() == 0
+            visits.seen(f"{name}-running")
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while "/results" not in page.url and "B minus A" not in content(page):
+        assert time.monotonic() < deadline and "It failed" not in content(page), page.locator("main").inner_text()
+        time.sleep(1)
+        page.reload()
+
+
+def images_shown(page) -> int:
+    return page.evaluate("() => [...document.querySelectorAll('main img')].filter(image => image.naturalWidth > 0).length")
+
+
+def test_a_reform_changed_shared_and_opened_again(page, bench):
+    server, _ = bench
+    visits = Visits(page, "workbench")
+    page.goto(f"{server}/workbench")
+    assert heading(page) == "Reform workbench"
+    visits.seen("start")
+
+    follow(page, "match_trade_cap_20k")
+    assert heading(page) == "match_trade_cap_20k"
+    visits.seen("reform")
+
+    page.get_by_role("button", name="Change a parameter").click()
+    page.wait_for_load_state("load")
+    assert heading(page) == "Change a parameter"
+    visits.seen("parameters")
+    tab_to(page, "q")
+    page.keyboard.type("trading income")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
+    assert "for ‘trading income’" in page.locator("#found").inner_text()
+    visits.seen("parameters-search")
+    page.go_back()
+    page.wait_for_load_state("load")
+    follow(page, "match_trade")
+    visits.seen("parameters-folder")
+    page.get_by_role("link", name="Change MatchTrade cap").click()
+    page.wait_for_load_state("load")
+    assert heading(page) == "MatchTrade cap"
+    visits.seen("parameter")
+
+    page.fill("#value", "-5")
+    page.fill("#start-day", "1")
+    page.fill("#start-month", "4")
+    page.fill("#start-year", "2025")
+    press(page, "Add this change")
+    assert summary(page) == ["'match_trade.cap' is an amount of money, at least 0, not -5"] and page.title().startswith("Error: ")
+    visits.seen("parameter-error")
+    page.locator(".govuk-error-summary__list a").click()
+    assert focused_id(page) == "value"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("25000")
+    press(page, "Add this change")
+    assert heading(page) == "match_trade_cap_20k, changed"
+    assert "£25,000" in page.locator("main").inner_text()
+    visits.seen("reform-changed")
+
+    shared = page.locator("#shared").get_attribute("href")
+    assert shared.endswith("/workbench/reform?base=match_trade_cap_20k&p=match_trade.cap@2025-04-01=25000")
+    other = page.context.new_page()
+    other.goto(shared)
+    assert heading(other) == "match_trade_cap_20k, changed" and other.locator("#shared").get_attribute("href") == shared
+    other.close()
+
+    page.go_back()
+    page.wait_for_load_state("load")
+    assert heading(page) == "MatchTrade cap"
+    page.go_forward()
+    page.wait_for_load_state("load")
+    page.get_by_role("link", name="Remove the change to MatchTrade cap from 1 April 2025").click()
+    page.wait_for_load_state("load")
+    assert heading(page) == "match_trade_cap_20k"
+    follow(page, "Back")
+    assert heading(page) == "Reform workbench"
+
+
+def test_an_impact_run_from_a_reform_to_its_results(page, bench):
+    server, key = bench
+    visits = Visits(page, "workbench-run")
+    page.goto(f"{server}/workbench/reform?base=match_trade_cap_20k")
+    page.get_by_role("button", name="Run its impact").click()
+    page.wait_for_load_state("load")
+    assert heading(page) == "Run its impact"
+    visits.seen("run")
+
+    press(page, "Run the impact")
+    assert summary(page) == ["Enter your API key"]
+    visits.seen("run-no-key")
+    page.locator(".govuk-error-summary__list a").click()
+    assert focused_id(page) == "key"
+    page.keyboard.type(key)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
+    assert key not in page.url and key not in content(page)
+    watch_the_job(page, visits, "job")
+
+    assert heading(page) == "match_trade_cap_20k"
+    assert images_shown(page) == len(TITLES)
+    assert page.get_by_role("link", name="report.html").count() == 1 and page.get_by_role("link", name="cost.csv").count() == 1
+    visits.seen("results")
+
+
+def test_two_reforms_compared(page, bench):
+    server, key = bench
+    visits = Visits(page, "workbench-compare")
+    page.goto(f"{server}/workbench/reform?base=match_trade_cap_20k&p=match_trade.cap@2021-01-01=30000")
+    follow(page, "Compare it with another reform")
+    assert heading(page) == "Compare two reforms"
+    assert page.locator("#a-address").input_value().endswith("p=match_trade.cap@2021-01-01=30000")
+    visits.seen("compare")
+
+    page.fill("#key", key)
+    press(page, "Run both")
+    assert summary(page) == ["Select reform B"]
+    visits.seen("compare-error")
+    page.get_by_label("match_trade_cap_20k").last.check()
+    page.fill("#key", key)
+    press(page, "Run both")
+    watch_the_job(page, visits, "comparison")
+    assert heading(page) == "Two reforms side by side"
+    assert images_shown(page) == 2 * len(TITLES)
+    visits.seen("comparison")
+
+
+def test_a_run_on_an_uploaded_population_with_javascript_off(browser, bench, tmp_path):
+    server, key = bench
+    population = tmp_path / "slice.parquet"
+    population.write_bytes(parquet_bytes(sample_slice()))
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        visits = Visits(page, "workbench-no-javascript", axe=False)  # axe-core is JavaScript: these pages are checked above
+        page.goto(f"{server}/workbench/run?base=current_law")
+        page.get_by_role("radio", name="A population of your own").check()
+        page.set_input_files("#population", str(population))
+        page.fill("#key", key)
+        press(page, "Run the impact")
+        watch_the_job(page, visits, "job")
+        assert heading(page) == "current_law" and "slice.parquet" in page.locator("main").inner_text()
+        visits.seen("results")
+    finally:
+        context.close()
