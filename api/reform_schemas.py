@@ -30,6 +30,9 @@ def change_schema(leaf, unit: str | None) -> Schema:
         return {"type": "number", "minimum": 0, "maximum": 1}
     if unit == units.CURRENCY:
         return {"type": "number", "minimum": 0, "maximum": NUMBER_LIMIT}
+    if unit in units.CALENDAR:
+        least, most = units.CALENDAR[unit]
+        return {"type": "integer", "minimum": least, "maximum": most, "not": {"const": 0}}
     if unit in units.COUNTS or kinds == {int}:
         return {"type": "integer", "minimum": 0 if unit in units.COUNTS else -WHOLE_NUMBER_LIMIT, "maximum": WHOLE_NUMBER_LIMIT}
     return {"type": "number", "minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT}

@@ -173,7 +173,7 @@ def check_value(leaf: Parameter, unit: str | None, value, where: str) -> bool | 
         least, most = units.CALENDAR[unit]
         if not float(value).is_integer() or not least <= value <= most or value == 0:
             allowed = ", ".join(str(n) for n in range(least, most + 1) if n)
-            raise KrugerError("bad_reform_value", f"'{name}' is one of {allowed}, not {shown(value)}", where)
+            raise KrugerError("bad_reform_value", f"'{name}' is a whole number, one of {allowed}, not {shown(value)}", where)
         return int(value)
     if unit in units.COUNTS or kinds == {int}:
         if not float(value).is_integer():
