@@ -1,4 +1,4 @@
-"""How fast the eligibility checker's pages answer, step by step, under a real server.
+"""How fast the eligibility checker's and the reform workbench's pages answer, step by step, under a real server.
 
 Run from the project's root:  .venv/bin/python -m benchmarks.pages  [--rounds N] [--quick]
 
@@ -11,7 +11,10 @@ be checked for). Each round answers differently (the kinds of body, yes and no, 
 change from round to round). It prints, for each step, the number of requests and their p50 and
 p95 in milliseconds against the goal (p95 at most 200 ms), then the slowest step's p95. One round
 is run first and not counted (the server warms up: the ward table is read at its first ward).
-The server is stopped at the end, whatever happens.
+The reform workbench is walked the same way, a round per named reform in turn: its start page, a reform, the
+parameter tree's folders, a folder, a search, a parameter, a wrong change (422) and a good one (303), the changed
+reform, the run and compare forms (an impact run itself is a job: the impact benchmark measures it). Its slowest p95
+is printed apart from the checker's. The server is stopped at the end, whatever happens.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from api.web import checker  # noqa: E402
+from api.web.workbench import ROOT as WORKBENCH  # noqa: E402
 from kruger_rules.system import rules_version  # noqa: E402
 
 CHECK = checker.ROOT
@@ -175,8 +179,46 @@ def walk(browser: Browser, schemes: list[str], round_: int) -> None:
     browser.get("result", address.replace(f"{CHECK}/answers", f"{CHECK}/result"))
 
 
+REFORMS = ["match_trade_cap_20k", "current_law", "social_value_20_percent", "luc_fund_wider_targeting"]
+"""Named reforms the workbench starts from, in turn."""
+FOLDERS = ["match_trade", "procurement", "luc_fund", "social_value"]
+SEARCHES = ["cap", "threshold", "decile", "weighting"]
+
+
+def walk_workbench(browser: Browser, round_: int) -> None:
+    """The reform workbench from its start page to a changed reform's run and compare forms, as a browser walks it."""
+    base = REFORMS[round_ % len(REFORMS)]
+    browser.get("workbench start", WORKBENCH)
+    browser.get("workbench reform", f"{WORKBENCH}/reform?base={base}")
+    browser.get("workbench parameter folders", f"{WORKBENCH}/parameters?base={base}")
+    browser.get("workbench parameter folder", f"{WORKBENCH}/parameters?folder={FOLDERS[round_ % len(FOLDERS)]}&base={base}")
+    browser.get("workbench parameter search", f"{WORKBENCH}/parameters?q={SEARCHES[round_ % len(SEARCHES)]}&base={base}")
+    address = f"{WORKBENCH}/parameters/match_trade.cap?base={base}"
+    page = browser.get("workbench parameter", address)
+    when = [("start-day", str(1 + round_ % 28)), ("start-month", str(1 + round_ % 12)), ("start-year", YEAR)]
+    browser.post("workbench change, wrong value", address, page, [("value", "-5"), *when], expected=422)
+    changed = browser.post("workbench change", address, page, [("value", str(10_000 + 500 * round_)), *when])
+    browser.get("workbench changed reform", changed)
+    query = urlsplit(changed).query
+    browser.get("workbench run form", f"{WORKBENCH}/run?{query}")
+    browser.get("workbench compare form", f"{WORKBENCH}/compare?{urlencode({'a': query})}")
+
+
 def organisation_schemes_keys() -> list[str]:
     return [scheme.key for scheme in checker.organisation_schemes()]
+
+
+def workbench_flow(port: int, rounds: int) -> float:
+    """The reform workbench's pages, a round per named reform in turn, one warming round first; the slowest p95."""
+    warm = Browser(port, None)
+    walk_workbench(warm, 0)
+    warm.close()
+    times: dict[str, list[float]] = defaultdict(list)
+    browser = Browser(port, times)
+    for round_ in range(1, rounds + 1):
+        walk_workbench(browser, round_)
+    browser.close()
+    return report("Reform workbench (choose, change, share; the run and compare forms)", times)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -217,7 +259,9 @@ def main(argv: list[str] | None = None) -> int:
                 walk(browser, schemes, round_)
             browser.close()
             worst = max(worst, report(f"{title} ({len(schemes)} scheme{'s' if len(schemes) > 1 else ''})", times))
+        bench = workbench_flow(port, rounds)
     print(f"\nSlowest step's p95: {worst:.1f} ms (goal <= {GOAL_MS:.0f} ms: {'met' if worst <= GOAL_MS else 'NOT met'})")
+    print(f"Reform workbench's slowest page's p95: {bench:.1f} ms (goal <= {GOAL_MS:.0f} ms: {'met' if bench <= GOAL_MS else 'NOT met'})")
     return 0
 
 

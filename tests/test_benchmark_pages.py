@@ -1,4 +1,5 @@
-"""The pages benchmark runs end to end, so that it does not rot: three walks of the checker a flow, under a real server.
+"""The pages benchmark runs end to end, so that it does not rot: three walks of the checker a flow, and of the reform
+workbench, under a real server.
 
 It checks that every step of both flows is measured and the goal is printed; it asserts no timing, which is the
 benchmark's own business.
@@ -18,6 +19,15 @@ STEPS = [
     "check your answers (GET)",
     "result (GET)",
 ]
+WORKBENCH_STEPS = [
+    "workbench start (GET)",
+    "workbench parameter folder (GET)",
+    "workbench parameter search (GET)",
+    "workbench change, wrong value (POST)",
+    "workbench change (POST)",
+    "workbench changed reform (GET)",
+    "workbench compare form (GET)",
+]
 
 
 def test_the_pages_benchmark_runs_quickly():
@@ -29,3 +39,6 @@ def test_the_pages_benchmark_runs_quickly():
     for step in STEPS:
         assert sum(line.strip().startswith(step) for line in printed.splitlines()) == 2, step
     assert "p95 <= 200 ms" in printed and "Slowest step's p95:" in printed
+    for step in WORKBENCH_STEPS:
+        assert sum(line.strip().startswith(step) for line in printed.splitlines()) == 1, step
+    assert "Reform workbench's slowest page's p95:" in printed
