@@ -22,7 +22,6 @@ def test_the_schemes_that_pay_declare_their_cost_and_budget(system):
         "match_trade": ("match_trade_grant", "match_trade.yearly_budget"),
         "community_recovery_fund": ("crf_grant", "community_recovery_fund.fund_size"),
         "luc_fund": ("luc_fund_place_yearly_award", "luc_fund_money_available_a_year"),
-        "kickstart_placement": ("kickstart_placement_funding", None),
     }
 
 
