@@ -277,6 +277,26 @@ def test_the_result_is_the_eligibility_answer_in_words():
     assert rules_version() in text and '<style media="print">' in text and "Rules of</dt>" in text
 
 
+def test_the_result_tells_what_the_rules_say_of_the_ward_itself():
+    _, address = walk(["match_trade"], ANSWERS)
+    text = html.unescape(ours().get(address.replace("/check/answers", "/check/result")).text)
+    ward = text[text.index('id="your-ward"') : text.index("Your answers</h2>")]
+    place = {"imd_decile": 2, "cni_decile": 7, "population": 15770, "region": "london"}
+    situation = {"organisations": {"o": {}}, "places": {"p": {"members": ["o"], **place}}}
+    api = ours().post("/api/v1/eligibility", json={"situation": situation, "period": YEAR}).json()["places"]["p"]["schemes"]
+    assert not api["left_behind"]["eligible"] and api["neighbour_day"]["dates"]["neighbour_day_date"] == "2024-06-03"
+    assert re.search(r"Left-behind place</dt>\s*<dd[^>]*>\s*<strong class=\"govuk-tag govuk-tag--grey\">No</strong>", ward)
+    assert re.search(r"Neighbour Day</dt>\s*<dd[^>]*>\s*<strong class=\"govuk-tag govuk-tag--green\">Yes</strong>", ward)
+    assert "Date of Neighbour Day in the year: 3 June 2024" in ward
+    # a ballot's votes are no fact of a ward: its scheme is not shown
+    assert "Community Improvement District" not in ward
+
+
+def test_no_ward_no_ward_section():
+    _, address = walk(["match_trade"], ANSWERS, ward=None)
+    assert 'id="your-ward"' not in ours().get(address.replace("/check/answers", "/check/result")).text
+
+
 def test_the_ward_can_be_skipped():
     asked, address = walk(["match_trade"], ANSWERS, ward=None)
     assert "ward" not in asked and ("ward", "none") in parse_qsl(urlsplit(address).query)

@@ -154,7 +154,7 @@ class acv_listing_date(Variable):
     default_value = NO_DATE
     entity = Organisation
     definition_period = YEAR
-    label = "Date the asset was entered on the list of assets of community value (1970-01-01: no date)"
+    label = "Date the asset was entered on the list of assets of community value"
     reference = [*SECTION_87, *NO_DATE_RULE]
 
 
@@ -163,7 +163,7 @@ class acv_disposal_notice_date(Variable):
     default_value = NO_DATE
     entity = Organisation
     definition_period = YEAR
-    label = "Date the authority received the owner's notice of a wish to dispose of the asset (1970-01-01: no date)"
+    label = "Date the authority received the owner's notice of a wish to dispose of the asset"
     reference = [
         "Localism Act 2011 s.95(2): the owner notifies the local authority in writing of the wish to enter into a relevant disposal",
         "https://www.legislation.gov.uk/ukpga/2011/20/section/95",
@@ -176,7 +176,7 @@ class acv_bid_request_date(Variable):
     default_value = NO_DATE
     entity = Organisation
     definition_period = YEAR
-    label = "Date a community interest group asked in writing to be treated as a potential bidder (1970-01-01: no date)"
+    label = "Date a community interest group asked in writing to be treated as a potential bidder"
     reference = [
         "Localism Act 2011 s.95(3): a community interest group's written request to be treated as a potential bidder",
         "https://www.legislation.gov.uk/ukpga/2011/20/section/95",
@@ -218,7 +218,7 @@ class acv_listing_end(Variable):
     default_value = NO_DATE
     entity = Organisation
     definition_period = YEAR
-    label = "First day the asset is no longer listed: the listing date plus 5 years (1970-01-01: no date)"
+    label = "First day the asset is no longer listed: the listing date plus 5 years"
     reference = [*SECTION_87, *ENDS, *NO_DATE_RULE]
 
     def formula_2012_09_21(organisation, period, parameters):
@@ -232,7 +232,7 @@ class acv_interim_moratorium_end(Variable):
     default_value = NO_DATE
     entity = Organisation
     definition_period = YEAR
-    label = "First day after the interim moratorium: the notice date plus six weeks (1970-01-01: no date)"
+    label = "First day after the interim moratorium: the notice date plus six weeks"
     reference = [*SECTION_95, *ENDS, *NO_DATE_RULE]
 
     def formula_2012_09_21(organisation, period, parameters):
@@ -246,7 +246,7 @@ class acv_protected_period_end(Variable):
     default_value = NO_DATE
     entity = Organisation
     definition_period = YEAR
-    label = "First day after the protected period: the notice date plus 18 months (1970-01-01: no date)"
+    label = "First day after the protected period: the notice date plus 18 months"
     reference = [*SECTION_95, *ENDS, *NO_DATE_RULE]
 
     def formula_2012_09_21(organisation, period, parameters):
@@ -276,7 +276,7 @@ class acv_full_moratorium_end(Variable):
     default_value = NO_DATE
     entity = Organisation
     definition_period = YEAR
-    label = "First day after the full moratorium: the notice date plus 6 months, when it runs (1970-01-01: no date)"
+    label = "First day after the full moratorium: the notice date plus 6 months, when it runs"
     reference = [*SECTION_95, *ENDS, *NO_DATE_RULE]
 
     def formula_2012_09_21(organisation, period, parameters):
@@ -332,7 +332,7 @@ class acv_disposal_allowed_from(Variable):
     default_value = NO_DATE
     entity = Organisation
     definition_period = YEAR
-    label = "First day the owner may dispose of the asset, until the protected period ends (1970-01-01: no moratorium applies)"
+    label = "First day the owner may dispose of the asset, until the protected period ends"
     reference = [*SECTION_95, *ENDS, *NO_DATE_RULE]
 
     def formula_2012_09_21(organisation, period, parameters):

@@ -149,7 +149,7 @@ class dbs_role_start_date(Variable):
     default_value = NO_DATE
     entity = Organisation
     definition_period = YEAR
-    label = "Date the role starts (1970-01-01: no date)"
+    label = "Date the role starts"
     reference = VALIDITY
 
 
@@ -199,7 +199,7 @@ class dbs_held_issue_date(Variable):
     default_value = NO_DATE
     entity = Organisation
     definition_period = YEAR
-    label = "Date the check held was issued (1970-01-01: no date)"
+    label = "Date the check held was issued"
     reference = VALIDITY
 
 

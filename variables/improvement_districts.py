@@ -70,7 +70,7 @@ class cid_start_date(Variable):
     default_value = NO_DATE
     entity = Place
     definition_period = YEAR
-    label = "Date the Community Improvement District's term starts (1970-01-01: no date)"
+    label = "Date the Community Improvement District's term starts"
     reference = [
         "Assumption based on the Local Government Act 2003 s.54(1): a 5-year term, the maximum of BID arrangements",
         "/assumptions#community-improvement-districts-five-year-term",
@@ -137,7 +137,7 @@ class cid_term_end(Variable):
     default_value = NO_DATE
     entity = Place
     definition_period = YEAR
-    label = "Date the Community Improvement District's term ends (1970-01-01: no date)"
+    label = "Date the Community Improvement District's term ends"
     reference = [
         "Assumption based on the Local Government Act 2003 s.54(1): a 5-year term, the maximum of BID arrangements",
         "/assumptions#community-improvement-districts-five-year-term",

@@ -41,7 +41,7 @@ class neighbour_day_date(Variable):
     default_value = NO_DATE
     entity = Place
     definition_period = YEAR
-    label = "Date of Neighbour Day in the year (1970-01-01: no Neighbour Day)"
+    label = "Date of Neighbour Day in the year"
     reference = [
         *REPORT,
         "Assumption based on the Big Lunch, on the first weekend of June: Neighbour Day is the first Monday of June",

@@ -77,6 +77,28 @@ def scheme_by_key() -> dict[str, Scheme]:
     return {scheme.key: scheme for scheme in organisation_schemes()}
 
 
+def ward_entity():
+    """The entity a ward is: the one the ward table's inputs belong to."""
+    return system().variables[PLACE_INPUTS[0]].entity
+
+
+@functools.lru_cache(maxsize=64)
+def ward_schemes(year: str) -> tuple[Scheme, ...]:
+    """The place schemes a ward's facts decide alone in ``year``: every input that matters to them is one the ward table gives.
+
+    A place scheme that needs facts of its own (a ballot's votes) is left out: a ward code cannot answer it.
+    """
+    rules, period = system(), covered_year(year)
+    decided = []
+    for scheme in schemes(rules)[ward_entity().key]:
+        inputs: set[str] = set()
+        for shown in (scheme.eligibility, *scheme.amounts, *scheme.dates, *scheme.outcomes):
+            inputs |= set(dependencies(rules, shown, period).inputs)
+        if inputs <= set(PLACE_INPUTS):
+            decided.append(scheme)
+    return tuple(decided)
+
+
 @dataclass(frozen=True)
 class Question:
     """An input of the organisation, asked on a page of its own."""
@@ -497,6 +519,13 @@ class State:
         """The explanation of the organisation's chosen schemes, from the whole ``explained`` answer."""
         mine = explained[system().person_entity.plural][ORGANISATION]["schemes"]
         return {key: mine[key] for key in self.schemes}
+
+    def ward_result(self, explained: dict) -> list[tuple[Scheme, dict]]:
+        """The ward's own schemes (a left-behind place, a place's award, its dates), each with its explanation; none without a ward."""
+        if self.ward in (None, NO_WARD):
+            return []
+        theirs = explained[ward_entity().plural][PLACE]["schemes"]
+        return [(scheme, theirs[scheme.key]) for scheme in ward_schemes(self.year or default_year())]
 
 
 def step_path(step: str) -> str:

@@ -242,6 +242,8 @@ def result_page(
         headers=error.headers if error else None,
         back=state.answers_url(),
         results=[(labels[key], chosen[key]) for key in state.schemes],
+        ward_results=state.ward_result(explained),
+        ward=state.ward,
         rows=answer_rows(state, change=False),
         year=state.year,
         checked_on=datetime.date.today().isoformat(),
