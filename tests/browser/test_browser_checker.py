@@ -28,8 +28,8 @@ def answer(page, name: str, value: str) -> None:
 
 
 def continue_(page) -> None:
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():  # the next page, never the one still shown
+        page.get_by_role("button", name="Continue").click()
 
 
 def focused_id(page) -> str:
@@ -46,7 +46,8 @@ def test_the_whole_flow_for_one_scheme(page, server):
     assert heading(page) == "Check if your organisation can get community funding"
     visits.seen("start")
 
-    page.get_by_role("button", name="Start now").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start now").click()
     visits.seen("schemes")
     continue_(page)  # nothing chosen
     assert error_summary(page) == ["Select at least one scheme to check"] and page.title().startswith("Error: ")
@@ -83,7 +84,8 @@ def test_the_whole_flow_for_one_scheme(page, server):
         if name == "has_social_purpose" and not went_back:
             answer(page, name, "no")
             continue_(page)
-            page.get_by_role("link", name="Back").click()  # back to it: the answer given is kept
+            with page.expect_navigation():
+                page.get_by_role("link", name="Back").click()  # back to it: the answer given is kept
             assert step(page) == name and page.locator("input[name='has_social_purpose'][value='no']").is_checked()
             went_back = True
         answer(page, name, ANSWERS[name])
@@ -92,13 +94,15 @@ def test_the_whole_flow_for_one_scheme(page, server):
 
     assert step(page) == "answers" and heading(page) == "Check your answers"
     visits.seen("answers")
-    page.locator("a[href*='/check/question/total_income']").click()
+    with page.expect_navigation():
+        page.locator("a[href*='/check/question/total_income']").click()
     assert page.input_value("#total_income") == "82000"
     page.fill("#total_income", "90000")
     continue_(page)
     assert step(page) == "answers" and "£90,000" in page.locator(".govuk-summary-list").inner_text()
 
-    page.get_by_role("button", name="Get your result").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Get your result").click()
     assert step(page) == "result" and heading(page) == "Your result"
     visits.seen("result")
     scheme = page.locator("section#match_trade")
@@ -168,7 +172,8 @@ def test_the_checker_works_with_javascript_off(browser, server):
         page.goto(f"{server}/check")
         assert page.evaluate("() => document.body.className") == "govuk-template__body"  # GOV.UK Frontend's script did not run
         visits.seen("start")
-        page.get_by_role("button", name="Start now").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Start now").click()
         page.get_by_label("Social enterprise test").check()
         continue_(page)
         page.fill("#year", YEAR)
@@ -185,7 +190,8 @@ def test_the_checker_works_with_javascript_off(browser, server):
             continue_(page)
         assert step(page) == "answers"
         visits.seen("answers")
-        page.get_by_role("button", name="Get your result").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Get your result").click()
         assert step(page) == "result"
         visits.seen("result")
         assert "Eligible" in page.locator("section#social_enterprise .govuk-tag").first.inner_text()

@@ -43,8 +43,8 @@ def result_path() -> str:
 
 def record_with(page, key: str) -> None:
     page.fill("#api_key", key)
-    page.get_by_role("button", name="Record this decision").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():  # the result again, never the one still shown
+        page.get_by_role("button", name="Record this decision").click()
 
 
 def test_an_officer_records_the_result_and_the_printed_decision_carries_its_id(page, recording_server, result_path):

@@ -14,8 +14,8 @@ SEVERAL_VALUES = "procurement.thresholds.works"
 
 
 def follow(page, name: str) -> None:
-    page.get_by_role("link", name=name, exact=True).first.click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():  # the next page, never the one still shown
+        page.get_by_role("link", name=name, exact=True).first.click()
 
 
 def test_from_the_index_to_a_scheme_a_variable_and_a_parameter(page, server):
@@ -63,14 +63,14 @@ def test_search_with_the_keyboard_alone(page, server):
     else:
         raise AssertionError(f"the search box is not reached in {TAB_LIMIT} presses of Tab")
     page.keyboard.type("works threshold")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "1 result for ‘works threshold’" == page.locator("#results").inner_text()
     visits.seen("results")
 
     page.get_by_role("link", name="Works threshold").first.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert heading(page) == "Works threshold"
 
     page.goto(f"{server}/rules/search?q=zzzz")
@@ -91,8 +91,8 @@ def test_the_explorer_works_with_javascript_off(browser, server):
         page = context.new_page()
         page.goto(f"{server}/rules")
         page.fill("#q", "social enterprise")
-        page.get_by_role("button", name="Search").click()
-        page.wait_for_load_state("load")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Search").click()
         assert "results for ‘social enterprise’" in page.locator("#results").inner_text()
         follow(page, "Is a social enterprise")
         assert heading(page) == "Is a social enterprise"
