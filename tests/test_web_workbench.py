@@ -21,10 +21,10 @@ from test_api_impact import csv_bytes, parquet_bytes, sample_slice
 from api.app import create_app
 from api.settings import Settings
 from api.web import workbench
-from api.web.workbench_runs import KEY_COOKIE
+from api.web.workbench_runs import READ_TOKEN, TOKEN_COOKIE, token_digest
 from kruger_rules.population.charts import TITLES
 from kruger_rules.reforms import describe_reforms, parse_reform
-from kruger_rules.store import default_url
+from kruger_rules.store import Database, KeyRing, default_url
 
 TIMEOUT_SECONDS = 120
 SUMMARY = re.compile(r'<ul class="govuk-list govuk-error-summary__list">(.*?)</ul>', re.S)
@@ -43,6 +43,7 @@ def keys(data_dir) -> dict[str, str]:
         "impact": api_key(url, "officer", "impact"),
         "other": api_key(url, "colleague", "impact"),
         "record": api_key(url, "clerk", "record"),
+        "revoked": api_key(url, "leaver", "impact"),
     }
 
 
@@ -236,7 +237,7 @@ def test_a_run_without_a_key_with_the_scope_impact_is_refused_on_the_key_field(c
     response = run(client, keys.get(key, key))
     assert response.status_code == status
     assert summary(response.text) == [("key", message)] and field_error(response.text, "key") == message
-    assert 'type="password"' in response.text and KEY_COOKIE not in response.headers.get("set-cookie", "")
+    assert 'type="password"' in response.text and "set-cookie" not in response.headers
     if key in keys:
         assert keys[key] not in response.text
 
@@ -281,12 +282,14 @@ def test_a_run_on_an_uploaded_population_from_the_form_to_its_results(client, ke
     job = response.headers["location"]
     assert re.fullmatch(r"/workbench/jobs/[0-9a-f]{32}", job) and keys["impact"] not in job
     cookie = response.headers["set-cookie"]
-    assert cookie.startswith(f"{KEY_COOKIE}=") and "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/workbench" in cookie
+    assert cookie.startswith(f"{TOKEN_COOKIE}{job.rsplit('/', 1)[1]}=") and keys["impact"] not in cookie
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/workbench" in cookie and "Secure" not in cookie
 
     first = client.get(job, follow_redirects=False)
-    if first.status_code == 200:  # still running: the page refreshes itself, unless asked not to
-        assert '<meta http-equiv="refresh" content="3">' in first.text and "organisation rows" in text(first.text)
-        assert "http-equiv" not in client.get(job, params={"updates": "off"}, follow_redirects=False).text
+    if first.status_code == 200:  # still running: the page asks for its progress, with a button or with the script
+        assert "http-equiv" not in first.text and "organisation rows" in text(first.text)
+        assert f'<a href="{job}" role="button"' in first.text and "Check progress" in text(first.text)
+        assert '<script src="/workbench/progress.js" defer></script>' in first.text and f'data-kr-job="{job}/progress"' in first.text
     results = wait_until_done(client, job)
     assert results == f"{job}/results"
     page = client.get(results).text
@@ -308,24 +311,59 @@ def test_a_run_on_an_uploaded_population_from_the_form_to_its_results(client, ke
     assert client.get(f"{job}/files/../../secret").status_code == 404
 
 
-def test_a_job_is_read_only_with_the_key_that_ran_it(app, client, keys):
-    job = run(client, keys["impact"]).headers["location"]
-    stranger = TestClient(app, base_url=BASE_URL)
-    asked = stranger.get(job)
-    assert asked.status_code == 401 and "Enter your API key" in asked.text
-    kept = stranger.post("/workbench/key", data={"key": keys["other"], "next": job}, follow_redirects=False)
-    assert kept.status_code == 303 and kept.headers["location"] == job
-    assert stranger.get(job).status_code == 404 and stranger.get(f"{job}/files/cost.csv").status_code == 404
-    wrong = stranger.post("/workbench/key", data={"key": "kr_nope", "next": job})
-    assert wrong.status_code == 401 and summary(wrong.text)[0][0] == "key"
+def test_a_running_jobs_progress_is_json_for_its_pages_script(client, keys):
+    job = run(client, keys["impact"], source="upload", files=small_file()).headers["location"]
+    state = client.get(f"{job}/progress")
+    assert state.status_code == 200 and state.headers["cache-control"] == "no-store"
+    assert set(state.json()) == {"status", "colour", "progress", "running"}
+    assert state.json()["status"] in ("Queued", "Running", "Done") and "organisation rows" in state.json()["progress"]
     wait_until_done(client, job)
+    assert client.get(f"{job}/progress").json() == {
+        "status": "Done",
+        "colour": "green",
+        "progress": "Done: 500 of 500 organisation rows computed",
+        "running": False,
+    }
+    script = client.get("/workbench/progress.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert "data-kr-job" in script.text and "aria-live" not in script.text  # the live region is the page's own
 
 
-def test_the_key_page_leads_only_to_the_workbench(client, keys):
-    response = client.post("/workbench/key", data={"key": keys["impact"], "next": "https://elsewhere.example/"}, follow_redirects=False)
-    assert response.headers["location"] == "/workbench"
-    forgotten = client.post("/workbench/key/forget", follow_redirects=False)
-    assert f'{KEY_COOKIE}=""' in forgotten.headers["set-cookie"] and "Max-Age=0" in forgotten.headers["set-cookie"]
+def test_a_jobs_pages_are_read_only_with_its_token_in_the_browser_that_ran_it(app, client, keys):
+    response = run(client, keys["impact"], source="upload", files=small_file())
+    job = response.headers["location"]
+    job_id = job.rsplit("/", 1)[1]
+    token = client.cookies[f"{TOKEN_COOKIE}{job_id}"]
+    assert keys["impact"] not in response.headers["set-cookie"] and keys["impact"] not in response.text
+    kept = app.state.impact_jobs.get(job_id)
+    assert kept is not None and kept.options == {READ_TOKEN: token_digest(token)}  # its SHA-256, never the token
+    for cookies in ({}, {f"{TOKEN_COOKIE}{job_id}": token[:-1] + ("A" if token[-1] != "A" else "B")}, {TOKEN_COOKIE + "0" * 32: token}):
+        stranger = TestClient(app, base_url=BASE_URL, cookies=cookies)
+        for page in (job, f"{job}/results", f"{job}/progress", f"{job}/files/cost.csv"):
+            assert stranger.get(page, follow_redirects=False).status_code == 404, (cookies, page)
+    results = wait_until_done(client, job)
+    page = client.get(results)
+    assert page.status_code == 200 and keys["impact"] not in page.text
+    assert all(keys["impact"] not in value for value in page.headers.get_list("set-cookie"))
+
+
+def test_a_revoked_keys_jobs_are_refused(client, keys, data_dir):
+    job = run(client, keys["revoked"], source="upload", files=small_file()).headers["location"]
+    cookie = f"{TOKEN_COOKIE}{job.rsplit('/', 1)[1]}"
+    token = client.cookies[cookie]
+    assert client.get(f"{job}/progress").status_code == 200
+    database = Database(default_url(data_dir))
+    try:
+        KeyRing(database).revoke("leaver")
+    finally:
+        database.dispose()
+    for page in (job, f"{job}/results", f"{job}/progress", f"{job}/files/cost.csv"):
+        client.cookies.set(cookie, token, path="/workbench")  # each refusal makes the browser forget the token
+        refused = client.get(page, follow_redirects=False)
+        assert refused.status_code == 401 and "This impact job can no longer be read" in text(refused.text)
+        assert "The API key that ran it, leaver, has been revoked" in text(refused.text)
+        assert f'{cookie}=""' in refused.headers["set-cookie"] and "Max-Age=0" in refused.headers["set-cookie"]
+    assert run(client, keys["revoked"]).status_code == 401  # nor does it run anything new
 
 
 # Comparing two reforms
@@ -355,6 +393,9 @@ def test_two_reforms_run_side_by_side_with_their_differences(client, keys):
     assert response.status_code == 303, summary(response.text)
     comparison = response.headers["location"]
     assert re.fullmatch(r"/workbench/comparisons/[0-9a-f]{32}/[0-9a-f]{32}", comparison)
+    cookies = response.headers.get_list("set-cookie")
+    assert [cookie.split("=", 1)[0] for cookie in cookies] == [f"{TOKEN_COOKIE}{job_id}" for job_id in comparison.split("/")[-2:]]
+    assert all(keys["impact"] not in cookie for cookie in cookies)
     deadline = time.monotonic() + TIMEOUT_SECONDS
     while "B minus A" not in (page := client.get(comparison).text):
         assert time.monotonic() < deadline and "Failed" not in page

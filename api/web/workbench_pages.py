@@ -4,6 +4,11 @@ Every page works with JavaScript off. A reform lives in the address (``api.web.w
 reform back in a hidden field, and a good answer is redirected (303) to the next page, a wrong one is the same
 page again with GOV.UK's error summary and the field's error message (a 4xx). Impact runs, their key and their
 jobs are ``api.web.workbench_runs``. An address that cannot be read is a 4xx page saying why, never a 500.
+
+A running job's page says where the job stands and offers "Check progress", the same page again. With JavaScript on,
+our own script (``scripts/workbench_progress.js``, served at /workbench/progress.js) asks each job's progress
+(its JSON at ``/jobs/{id}/progress``) every few seconds, shows it in a live region, and opens the page again once no
+job runs: the results, the failure or the comparison. No page refreshes itself (a timed refresh fails WCAG 2.2.1).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from api.deps import app_settings, impact_jobs
 from api.errors import status_of
@@ -26,19 +31,19 @@ from api.web.checker import default_year
 from api.web.explorer_pages import unit_words, value_words
 from api.web.formatting import money
 from api.web.pages import form_fields, redirect
-from api.web.rendering import page
+from api.web.rendering import WEB_DIR, page
 from api.web.workbench import ROOT, AnswerError
 from kruger_rules import units
 from kruger_rules.errors import KrugerError
 from kruger_rules.jobs.folders import media_type
 from kruger_rules.reforms import ReformSpec
-from kruger_rules.store import ApiKey
+from kruger_rules.store import ApiKey, ImpactJob, JobStatus
 
 router = APIRouter(prefix=ROOT, include_in_schema=False)
 
-REFRESH_SECONDS = 3
-"""How often a running job's page asks again."""
-UPDATES_OFF = "off"
+POLL_SECONDS = 3
+"""How often a running job's page asks again, with JavaScript on."""
+PROGRESS_SCRIPT = WEB_DIR / "scripts" / "workbench_progress.js"
 DATE_PARTS = ("day", "month", "year")
 RUN_FIELDS = ("reform", "period", "source", runs.KEY_FIELD)
 COMPARE_FIELDS = ("a", "a-address", "b", "b-address", "period", "source", runs.KEY_FIELD)
@@ -57,7 +62,7 @@ def whole(value) -> str:
 
 
 def bench_page(template: str, status_code: int = 200, **context) -> HTMLResponse:
-    context.setdefault("refresh", None)
+    context.setdefault("poll", None)
     context.setdefault("back", None)
     return page(
         f"workbench/{template}",
@@ -323,93 +328,82 @@ async def run(request: Request) -> Response:
                 return run_page(spec, fields, [error])
     except KrugerError as error:
         return problem(status_of(error.code), "The form cannot be sent", upper_first(error.message))
-    await run_in_threadpool(jobs.submit, job_id, spec, period, population, key_id=key.id)
+    token, options = runs.new_read_token()
+    await run_in_threadpool(jobs.submit, job_id, spec, period, population, options=options, key_id=key.id)
     response = redirect(f"{ROOT}/jobs/{job_id}")
-    runs.remember(response, request, form.fields[runs.KEY_FIELD])
-    return response
-
-
-# The key, for a job's pages
-
-
-def safe_next(text: str) -> str:
-    """Where to go once the key is taken: a page of the workbench, never another site."""
-    parts = urlsplit(text)
-    return text if not parts.scheme and not parts.netloc and parts.path.startswith(ROOT + "/") else ROOT
-
-
-def key_page(next_: str, error: AnswerError | None = None, status: int = 401) -> HTMLResponse:
-    return bench_page(
-        "key.html", status_code=status, next=safe_next(next_), errors=summary([error] if error else []), error=error, back=ROOT
-    )
-
-
-@router.get("/key", response_class=HTMLResponse)
-def key_form(next: str = ROOT) -> HTMLResponse:
-    return key_page(next, status=200)
-
-
-@router.post("/key", response_class=HTMLResponse)
-async def key_answer(request: Request) -> Response:
-    fields = dict(await form_fields(request))
-    try:
-        await runs.key_of(request, fields.get(runs.KEY_FIELD, ""))
-    except runs.KeyProblem as problem_:
-        return key_page(fields.get("next", ROOT), problem_, problem_.status)
-    response = redirect(safe_next(fields.get("next", ROOT)))
-    runs.remember(response, request, fields[runs.KEY_FIELD])
-    return response
-
-
-@router.post("/key/forget", response_class=HTMLResponse)
-async def forget_key() -> Response:
-    response = redirect(ROOT)
-    runs.forget(response)
-    return response
-
-
-async def reader(request: Request) -> ApiKey | Response:
-    """The key kept for the workbench, or the page asking for it (the key that was kept, if refused, forgotten)."""
-    key, refused = await runs.kept_key(request)
-    if key is not None:
-        return key
-    response = key_page(request.url.path, refused, refused.status if refused else 401)
-    if refused is not None:
-        runs.forget(response)
+    runs.remember(response, request, job_id, token)
     return response
 
 
 # A job's pages
 
 
-@router.get("/jobs/{job_id}", response_class=HTMLResponse)
-async def job_page(request: Request, job_id: str, updates: str = "") -> Response:
-    key = await reader(request)
-    if not isinstance(key, ApiKey):
-        return key
+async def read_jobs(request: Request, *job_ids: str) -> list[ImpactJob] | Response:
+    """The jobs, if this browser holds each one's read token; else Page not found, or the refusal of a revoked key."""
     jobs = await impact_jobs(request)
-    job = await runs.readable_job(jobs, job_id, key)
-    if job is None:
-        return not_found()
-    view = await run_in_threadpool(runs.job_view, jobs, job, f"{ROOT}/jobs/{job_id}/files")
+    found: list[ImpactJob] = []
+    for job_id in job_ids:
+        try:
+            job = await runs.readable_job(jobs, request, job_id)
+        except runs.RevokedKey as revoked:
+            message = f"The API key that ran it, {revoked.key.name}, has been revoked: run it again with a key in use."
+            response = problem(status_of("revoked_key"), "This impact job can no longer be read", message)
+            runs.forget(response, job_id)
+            return response
+        if job is None:
+            return not_found()
+        found.append(job)
+    return found
+
+
+def files_root(job: ImpactJob) -> str:
+    return f"{ROOT}/jobs/{job.id}/files"
+
+
+@router.get("/progress.js")
+def progress_script() -> FileResponse:
+    return FileResponse(PROGRESS_SCRIPT, media_type="text/javascript")
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+async def job_page(request: Request, job_id: str) -> Response:
+    found = await read_jobs(request, job_id)
+    if not isinstance(found, list):
+        return found
+    view = await run_in_threadpool(runs.job_view, await impact_jobs(request), found[0], files_root(found[0]))
     if view.done:
         return redirect(f"{ROOT}/jobs/{job_id}/results")
-    refresh = REFRESH_SECONDS if view.running and updates != UPDATES_OFF else None
-    return bench_page("job.html", view=view, refresh=refresh, here=f"{ROOT}/jobs/{job_id}", key_name=key.name)
+    here = f"{ROOT}/jobs/{job_id}"
+    return bench_page("job.html", view=view, poll=POLL_SECONDS if view.running else None, here=here)
+
+
+@router.get("/jobs/{job_id}/progress")
+async def job_progress(request: Request, job_id: str) -> Response:
+    """Where the job stands, for its page's script: its status in words and colour, its progress, whether it still runs."""
+    found = await read_jobs(request, job_id)
+    if not isinstance(found, list):
+        return found
+    job = found[0]
+    return JSONResponse(
+        {
+            "status": runs.STATUS_WORDS[job.status],
+            "colour": runs.STATUS_COLOURS[job.status],
+            "progress": runs.progress_text(job),
+            "running": job.status in (JobStatus.QUEUED, JobStatus.RUNNING),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @router.get("/jobs/{job_id}/results", response_class=HTMLResponse)
 async def results(request: Request, job_id: str) -> Response:
-    key = await reader(request)
-    if not isinstance(key, ApiKey):
-        return key
-    jobs = await impact_jobs(request)
-    job = await runs.readable_job(jobs, job_id, key)
-    if job is None:
-        return not_found()
-    if job.status.value != "done":
+    found = await read_jobs(request, job_id)
+    if not isinstance(found, list):
+        return found
+    job = found[0]
+    if job.status != JobStatus.DONE:
         return redirect(f"{ROOT}/jobs/{job_id}")
-    view = await run_in_threadpool(runs.job_view, jobs, job, f"{ROOT}/jobs/{job_id}/files")
+    view = await run_in_threadpool(runs.job_view, await impact_jobs(request), job, files_root(job))
     spec = bench.job_reform(job.reform)
     return bench_page(
         "results.html",
@@ -421,12 +415,10 @@ async def results(request: Request, job_id: str) -> Response:
 
 @router.get("/jobs/{job_id}/files/{name}")
 async def job_file(request: Request, job_id: str, name: str) -> Response:
-    key = await reader(request)
-    if not isinstance(key, ApiKey):
-        return key
-    jobs = await impact_jobs(request)
-    job = await runs.readable_job(jobs, job_id, key)
-    path = jobs.result_file(job, name) if job is not None else None
+    found = await read_jobs(request, job_id)
+    if not isinstance(found, list):
+        return found
+    path = (await impact_jobs(request)).result_file(found[0], name)
     if path is None:
         return not_found()
     disposition = "inline" if path.suffix in INLINE else "attachment"
@@ -519,36 +511,31 @@ async def compare(request: Request) -> Response:
             await run_in_threadpool(runs.copied_population, jobs, first, second, population)
     except KrugerError as error:
         return problem(status_of(error.code), "The form cannot be sent", upper_first(error.message), f"{ROOT}/compare")
-    for job_id, spec in ((first, sides[0]), (second, sides[1])):
-        await run_in_threadpool(jobs.submit, job_id, spec, period, population, key_id=key.id)
     response = redirect(f"{ROOT}/comparisons/{first}/{second}")
-    runs.remember(response, request, form.fields[runs.KEY_FIELD])
+    for job_id, spec in ((first, sides[0]), (second, sides[1])):
+        token, options = runs.new_read_token()
+        await run_in_threadpool(jobs.submit, job_id, spec, period, population, options=options, key_id=key.id)
+        runs.remember(response, request, job_id, token)
     return response
 
 
 @router.get("/comparisons/{first}/{second}", response_class=HTMLResponse)
-async def comparison(request: Request, first: str, second: str, updates: str = "") -> Response:
-    key = await reader(request)
-    if not isinstance(key, ApiKey):
-        return key
+async def comparison(request: Request, first: str, second: str) -> Response:
+    found = await read_jobs(request, first, second)
+    if not isinstance(found, list):
+        return found
     jobs = await impact_jobs(request)
-    found = [await runs.readable_job(jobs, job_id, key) for job_id in (first, second)]
-    if None in found:
-        return not_found()
-    views = [await run_in_threadpool(runs.job_view, jobs, job, f"{ROOT}/jobs/{job.id}/files") for job in found if job is not None]
+    views = [await run_in_threadpool(runs.job_view, jobs, job, files_root(job)) for job in found]
     running = any(view.running for view in views)
-    refresh = REFRESH_SECONDS if running and updates != UPDATES_OFF else None
     specs = [bench.job_reform(view.job.reform) for view in views]
     return bench_page(
         "comparison.html",
         views=views,
         names=[bench.title(spec) if spec else view.job.reform_label for spec, view in zip(specs, views, strict=True)],
         addresses=[bench.address(spec) if spec else None for spec in specs],
-        refresh=refresh,
-        running=running,
+        poll=POLL_SECONDS if running else None,
         here=f"{ROOT}/comparisons/{first}/{second}",
         differences=bench_differences(views) if not running and all(view.done for view in views) else None,
-        key_name=key.name,
     )
 
 

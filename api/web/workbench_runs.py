@@ -1,13 +1,14 @@
 """Impact runs from the workbench's pages: the officer's API key, a population sent with a run's form, a job read and shown.
 
 Access is the API's, with no way around it. An impact job needs an API key with the scope ``impact``, checked as
-every API request's key is (``api.auth.checked_key``: known, not revoked, the scope, the key's rate), and a job,
-files included, is read only with the key that submitted it. A run's form asks for the key in a password field,
-sent by POST only: never in an address, never logged, never written back into a page. Once taken, the browser
-keeps it in a cookie (HttpOnly, SameSite=Strict, for /workbench only, Secure over HTTPS, gone when the browser
-closes), so that the job's pages, which refresh themselves with GET, can be read: each checks the key again, so a
-revoked key is refused at once. A run's form asks for the key every time: a page of another site cannot start a
-job with the cookie.
+every API request's key is (``api.auth.checked_key``: known, not revoked, the scope, the key's rate). A run's form
+asks for the key in a password field, sent by POST only: never in an address, never logged, never written back into
+a page or a cookie, and asked for every time, so that a page of another site cannot start a job. Once the job is
+accepted, its pages are read with a token of its own: random, made for that job alone, kept by the browser in a
+cookie (HttpOnly, SameSite=Strict, for /workbench only, Secure over HTTPS, gone when the browser closes), and kept by
+the job as its SHA-256 only, so that the database holds nothing that reads a job. Each page compares the token in
+constant time and asks the key ring whether the job's key has since been revoked: a revoked key's jobs are refused
+at once. Without the token (another browser, a wrong one) a job does not exist; over the API, its key reads it.
 
 A population is the shipped sample or a file sent with the form, read and checked whole as ``POST /api/v1/impact``
 reads it (``api.impact_requests.saved_population``): the same formats, the same limit (``KRUGER_MAX_UPLOAD_BYTES``).
@@ -15,6 +16,9 @@ reads it (``api.impact_requests.saved_population``): the same formats, the same 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +30,11 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.auth import checked_key, reads
+from api.auth import checked_key
 from api.errors import Refused, status_of
 from api.impact_answers import read_tables
 from api.impact_requests import saved_population
-from api.web.workbench import AnswerError
+from api.web.workbench import ROOT, AnswerError
 from kruger_rules.access import Scope
 from kruger_rules.errors import KrugerError
 from kruger_rules.jobs.folders import JOB_ID
@@ -38,10 +42,14 @@ from kruger_rules.jobs.populations import sample_population
 from kruger_rules.jobs.service import ImpactJobs
 from kruger_rules.population.charts import TITLES
 from kruger_rules.population.measures import OVERALL
-from kruger_rules.store import ApiKey, ImpactJob, JobStatus
+from kruger_rules.store import ApiKey, ImpactJob, JobStatus, KeyRing
 
 KEY_FIELD = "key"
-KEY_COOKIE = "workbench_key"
+TOKEN_COOKIE = "workbench_job_"
+"""The start of a job's cookie's name; the job's id ends it."""
+TOKEN_BYTES = 32
+READ_TOKEN = "read_token_sha256"
+"""Where a job's ``options`` keep the SHA-256 of its read token."""
 SAMPLE, UPLOAD = "sample", "upload"
 FILE_FIELDS = ("population", "procurements")
 STAGES = {
@@ -90,23 +98,45 @@ def refusal_message(refused: Refused) -> str:
     }[refused.code]
 
 
-async def kept_key(request: Request) -> tuple[ApiKey | None, KeyProblem | None]:
-    """The key the browser keeps for the workbench, checked again; none, or why it is refused."""
-    text = request.cookies.get(KEY_COOKIE)
-    if not text:
-        return None, None
-    try:
-        return await key_of(request, text), None
-    except KeyProblem as problem:
-        return None, problem
+# A job's read token
 
 
-def remember(response: Response, request: Request, text: str) -> None:
-    response.set_cookie(KEY_COOKIE, text.strip(), path="/workbench", httponly=True, samesite="strict", secure=request.url.scheme == "https")
+def new_read_token() -> tuple[str, dict[str, str]]:
+    """A job's read token, and the job's ``options`` keeping its SHA-256 (options the API never answers with)."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    return token, {READ_TOKEN: token_digest(token)}
 
 
-def forget(response: Response) -> None:
-    response.delete_cookie(KEY_COOKIE, path="/workbench", httponly=True, samesite="strict")
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_cookie(job_id: str) -> str:
+    """The cookie of a job's token: one a job, so that a browser reads every job it ran (a comparison's two)."""
+    return f"{TOKEN_COOKIE}{job_id}"
+
+
+def remember(response: Response, request: Request, job_id: str, token: str) -> None:
+    response.set_cookie(token_cookie(job_id), token, path=ROOT, httponly=True, samesite="strict", secure=request.url.scheme == "https")
+
+
+def forget(response: Response, job_id: str) -> None:
+    response.delete_cookie(token_cookie(job_id), path=ROOT, httponly=True, samesite="strict")
+
+
+def holds_token(request: Request, job: ImpactJob) -> bool:
+    """Whether the browser holds the job's read token: its SHA-256 compared with the job's in constant time."""
+    token = request.cookies.get(token_cookie(job.id), "")
+    kept = (job.options or {}).get(READ_TOKEN)
+    return bool(token) and isinstance(kept, str) and hmac.compare_digest(token_digest(token), kept)
+
+
+class RevokedKey(Exception):
+    """The key that ran a job has been revoked since: its jobs are no longer read."""
+
+    def __init__(self, key: ApiKey) -> None:
+        super().__init__(key.name)
+        self.key = key
 
 
 # The population, and the job
@@ -141,10 +171,22 @@ def copied_population(jobs: ImpactJobs, source_id: str, job_id: str, population:
     return population
 
 
-async def readable_job(jobs: ImpactJobs, job_id: str, key: ApiKey) -> ImpactJob | None:
-    """The job, if ``key`` submitted it: to another key it does not exist, as over the API."""
+def job_key(jobs: ImpactJobs, job: ImpactJob) -> ApiKey | None:
+    return KeyRing(jobs.opened()).get(job.key_id) if job.key_id is not None else None
+
+
+async def readable_job(jobs: ImpactJobs, request: Request, job_id: str) -> ImpactJob | None:
+    """The job, if the browser holds its read token and its key still stands; to any other browser it does not exist.
+    A ``RevokedKey`` if its key has been revoked since."""
     job = await run_in_threadpool(jobs.get, job_id) if JOB_ID.match(job_id) else None
-    return job if job is not None and reads(key, job) else None
+    if job is None or not holds_token(request, job):
+        return None
+    key = await run_in_threadpool(job_key, jobs, job)
+    if key is None:
+        return None
+    if key.revoked_at is not None:
+        raise RevokedKey(key)
+    return job
 
 
 # A job as its pages show it

@@ -61,7 +61,8 @@ class ImpactJob(Base):
     """Where the rows come from: ``source`` (``sample`` or ``upload``), the name and size of the file as sent,
     its rows, and the file names in the job's folder."""
     options: Mapped[dict[str, Any] | None]
-    """How a batch job screens and writes its rows: ``explain``, and the results' ``format``."""
+    """How a batch job screens and writes its rows: ``explain``, and the results' ``format``. An impact job run from the
+    reform workbench: the SHA-256 of the token its pages are read with. The API answers with neither."""
 
     rows_total: Mapped[int]
     rows_done: Mapped[int] = mapped_column(default=0)

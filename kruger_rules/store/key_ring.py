@@ -46,6 +46,11 @@ class KeyRing:
             candidates = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).all()
         return next((key for key in candidates if hash_matches(text, key.secret_hash)), None)
 
+    def get(self, key_id: int) -> ApiKey | None:
+        """The key of an id a record keeps (a job's ``key_id``), revoked or not."""
+        with self.database.sessions() as session:
+            return session.get(ApiKey, key_id)
+
     def all(self) -> list[ApiKey]:
         """Every key, revoked ones too, oldest first."""
         with self.database.sessions() as session:

@@ -3,9 +3,10 @@ search), shared by its link and opened again, going back; its impact run with th
 shipped sample, the job's page while it runs and the results; two reforms compared; and a run on an uploaded population
 with JavaScript off. Every page visited is screenshot, checked by axe-core and read at 320 px wide (browser_support.Visits).
 
-The server has a data folder of its own, in whose database the officer's key is made first. A running job's page
-refreshes itself; it is checked with its updates turned off (its own link), which leaves out the refresh alone: axe-core
-reports any timed refresh (rule meta-refresh), whatever control the page gives over it.
+The server has a data folder of its own, in whose database the officer's key is made first. A running job's page is
+checked as it is served, its script running; meanwhile its progress requests are held back (answered late, never
+changed), so that the page cannot move on to the results in the middle of the check. Every action that opens a page
+waits for that navigation, never for the load of the page still shown.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import time
 import pytest
 from api_support import api_key
 from browser_support import DESKTOP, Visits, heading
-from playwright.sync_api import Error as PlaywrightError
 from test_api_impact import parquet_bytes, sample_slice
 
 from benchmarks.pages import served
@@ -36,13 +36,13 @@ def bench(chromium_path, tmp_path_factory):
 
 
 def follow(page, name: str) -> None:
-    page.get_by_role("link", name=name, exact=True).first.click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.get_by_role("link", name=name, exact=True).first.click()
 
 
 def press(page, button: str) -> None:
-    page.get_by_role("button", name=button).click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
 
 
 def summary(page) -> list[str]:
@@ -61,31 +61,53 @@ def tab_to(page, element_id: str) -> None:
     raise AssertionError(f"#{element_id} is not reached in {TAB_LIMIT} presses of Tab")
 
 
-def content(page) -> str:
-    """The page's markup once it has loaded (a page that refreshes itself may be loading again)."""
-    for _ in range(20):
-        page.wait_for_load_state("load")
-        try:
-            return page.content()
-        except PlaywrightError:
-            time.sleep(0.1)
-    raise AssertionError(f"{page.url} never stops loading")
+class HeldProgress:
+    """A job page's progress requests, held back while its running page is checked, then answered as the server answers
+    them: the page as served, its script running, which cannot move on in the middle of the check."""
+
+    def __init__(self, page) -> None:
+        self.held: list = []
+        self.holding = True
+        page.route("**/jobs/*/progress", self.asked)
+
+    def asked(self, route) -> None:
+        if self.holding:
+            self.held.append(route)
+        else:
+            route.continue_()
+
+    def release(self) -> None:
+        self.holding = False
+        for route in self.held:
+            route.continue_()
+        self.held.clear()
 
 
-def watch_the_job(page, visits: Visits, name: str) -> None:
-    """The job's page while it runs (it refreshes itself), then with its updates off, checked; then its results."""
-    if "/results" not in page.url and "B minus A" not in content(page):
-        assert page.locator('meta[http-equiv="refresh"]').count() == 1
-        page.get_by_role("link", name="Stop updating this page").click()
+DONE = ".kr-downloads, table:has-text('B minus A'), h1:has-text('The impact run failed')"
+"""What a job's page shows once no job runs: the results' downloads, the comparison's table, or the failure."""
+
+
+def watch_the_job(page, visits: Visits, name: str, held: HeldProgress | None) -> None:
+    """The job's page while it runs, checked as served; then its results. With JavaScript, the page moves there itself
+    (``held`` its progress requests until then); without, by its "Check progress" button."""
+    if page.get_by_role("button", name="Check progress").count():
+        assert page.locator('meta[http-equiv="refresh"]').count() == 0
+        assert "organisation rows" in page.locator("[aria-live='polite'] [data-kr-progress]").first.inner_text()
+        if held is not None:  # the script ran: it says what it does in place of the button's sentence
+            assert page.locator("[data-kr-note]").inner_text().startswith("This page shows the progress every 3 seconds")
+        visits.seen(f"{name}-running")
+    if held is not None:
+        held.release()
+        page.locator(DONE).first.wait_for(timeout=TIMEOUT_MS)
         page.wait_for_load_state("load")
-        if "/results" not in page.url and page.locator("#progress, [id^='progress-']").count():
-            assert page.locator('meta[http-equiv="refresh"]').count() == 0
-            visits.seen(f"{name}-running")
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while "/results" not in page.url and "B minus A" not in content(page):
-        assert time.monotonic() < deadline and "It failed" not in content(page), page.locator("main").inner_text()
-        time.sleep(1)
-        page.reload()
+    else:
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while page.get_by_role("button", name="Check progress").count():
+            assert time.monotonic() < deadline, page.locator("main").inner_text()
+            time.sleep(1)
+            with page.expect_navigation():
+                page.get_by_role("button", name="Check progress").click()
+    assert page.locator("h1:has-text('The impact run failed')").count() == 0, page.locator("main").inner_text()
 
 
 def images_shown(page) -> int:
@@ -103,22 +125,20 @@ def test_a_reform_changed_shared_and_opened_again(page, bench):
     assert heading(page) == "match_trade_cap_20k"
     visits.seen("reform")
 
-    page.get_by_role("button", name="Change a parameter").click()
-    page.wait_for_load_state("load")
+    press(page, "Change a parameter")
     assert heading(page) == "Change a parameter"
     visits.seen("parameters")
     tab_to(page, "q")
     page.keyboard.type("trading income")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "for ‘trading income’" in page.locator("#found").inner_text()
     visits.seen("parameters-search")
     page.go_back()
-    page.wait_for_load_state("load")
     follow(page, "match_trade")
     visits.seen("parameters-folder")
-    page.get_by_role("link", name="Change MatchTrade cap").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Change MatchTrade cap").click()
     assert heading(page) == "MatchTrade cap"
     visits.seen("parameter")
 
@@ -145,13 +165,11 @@ def test_a_reform_changed_shared_and_opened_again(page, bench):
     assert heading(other) == "match_trade_cap_20k, changed" and other.locator("#shared").get_attribute("href") == shared
     other.close()
 
-    page.go_back()
-    page.wait_for_load_state("load")
+    page.go_back()  # going back and forth waits for the page's load itself
     assert heading(page) == "MatchTrade cap"
     page.go_forward()
-    page.wait_for_load_state("load")
-    page.get_by_role("link", name="Remove the change to MatchTrade cap from 1 April 2025").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Remove the change to MatchTrade cap from 1 April 2025").click()
     assert heading(page) == "match_trade_cap_20k"
     follow(page, "Back")
     assert heading(page) == "Reform workbench"
@@ -160,9 +178,9 @@ def test_a_reform_changed_shared_and_opened_again(page, bench):
 def test_an_impact_run_from_a_reform_to_its_results(page, bench):
     server, key = bench
     visits = Visits(page, "workbench-run")
+    held = HeldProgress(page)
     page.goto(f"{server}/workbench/reform?base=match_trade_cap_20k")
-    page.get_by_role("button", name="Run its impact").click()
-    page.wait_for_load_state("load")
+    press(page, "Run its impact")
     assert heading(page) == "Run its impact"
     visits.seen("run")
 
@@ -172,10 +190,11 @@ def test_an_impact_run_from_a_reform_to_its_results(page, bench):
     page.locator(".govuk-error-summary__list a").click()
     assert focused_id(page) == "key"
     page.keyboard.type(key)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("load")
-    assert key not in page.url and key not in content(page)
-    watch_the_job(page, visits, "job")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert key not in page.url and key not in page.content()
+    assert all(key not in cookie["value"] for cookie in page.context.cookies())
+    watch_the_job(page, visits, "job", held)
 
     assert heading(page) == "match_trade_cap_20k"
     assert images_shown(page) == len(TITLES)
@@ -186,6 +205,7 @@ def test_an_impact_run_from_a_reform_to_its_results(page, bench):
 def test_two_reforms_compared(page, bench):
     server, key = bench
     visits = Visits(page, "workbench-compare")
+    held = HeldProgress(page)
     page.goto(f"{server}/workbench/reform?base=match_trade_cap_20k&p=match_trade.cap@2021-01-01=30000")
     follow(page, "Compare it with another reform")
     assert heading(page) == "Compare two reforms"
@@ -199,7 +219,7 @@ def test_two_reforms_compared(page, bench):
     page.get_by_label("match_trade_cap_20k").last.check()
     page.fill("#key", key)
     press(page, "Run both")
-    watch_the_job(page, visits, "comparison")
+    watch_the_job(page, visits, "comparison", held)
     assert heading(page) == "Two reforms side by side"
     assert images_shown(page) == 2 * len(TITLES)
     visits.seen("comparison")
@@ -218,7 +238,7 @@ def test_a_run_on_an_uploaded_population_with_javascript_off(browser, bench, tmp
         page.set_input_files("#population", str(population))
         page.fill("#key", key)
         press(page, "Run the impact")
-        watch_the_job(page, visits, "job")
+        watch_the_job(page, visits, "job", None)
         assert heading(page) == "current_law" and "slice.parquet" in page.locator("main").inner_text()
         visits.seen("results")
     finally:
