@@ -2,13 +2,14 @@
 
 A ``Target`` is one variable of one instance to try at other values. An ``Option`` is what the
 search found for it: a change to that variable alone that makes a failed criterion pass, stated
-as a need (a boolean's other value, the categories accepted, the bounds of a number).
+as a need (a boolean's other value, the categories accepted, the bounds of a number or a date).
 ``kruger_rules.counterfactual_text`` words an option; ``kruger_rules.counterfactuals`` writes
 it in the answer.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Literal
 
@@ -43,10 +44,10 @@ class CategoryNeed:
 
 @dataclass(frozen=True)
 class Condition:
-    """One bound of a number: ``value >= 1000``."""
+    """One bound of a number or a date: ``value >= 1000``, ``value < 2024-03-14``."""
 
     operator: Operator
-    value: int | float
+    value: int | float | datetime.date
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,16 @@ class NumberNeed:
     conditions: tuple[Condition, ...]
 
 
-Need = BooleanNeed | CategoryNeed | NumberNeed
+@dataclass(frozen=True)
+class DateNeed:
+    """The date must meet every condition (a lower bound first; none: any date does), or none but "no date" passes
+    (``conditions`` is None); ``no_date`` when leaving it with no date passes too."""
+
+    conditions: tuple[Condition, ...] | None
+    no_date: bool
+
+
+Need = BooleanNeed | CategoryNeed | NumberNeed | DateNeed
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,21 @@
 Each sentence is the variable's label, what it needs and the value it has:
 ``Has a bank account in its own name: must be true; yours is false``,
 ``Legal form or kind of body: one of Registered charity, Charitable trust; yours is Unknown``,
-``Resident population: between 5,000 and 15,000; yours is 3,000``.
+``Resident population: between 5,000 and 15,000; yours is 3,000``,
+``Date the Kickstart job starts: between 2021-01-01 and 2021-12-31; yours is no date``.
+A date is written as ISO's YYYY-MM-DD, as answers write dates, and "no date" for the input left empty.
 """
 
 from __future__ import annotations
 
+import datetime
+
 from kruger_rules import units
-from kruger_rules.counterfactual_options import BooleanNeed, CategoryNeed, Condition, NumberNeed, Option
+from kruger_rules.counterfactual_options import BooleanNeed, CategoryNeed, Condition, DateNeed, NumberNeed, Option
 
 SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+DATE_WORDS = {">=": "on or after", ">": "after", "<=": "on or before", "<": "before"}
+NO_DATE_WORDS = "no date"
 
 
 def sentence(option: Option) -> str:
@@ -27,6 +33,8 @@ def sentence(option: Option) -> str:
         case NumberNeed():
             unit = getattr(variable, "unit", None)
             return f"{label}: {_bounds(need.conditions, unit)}; yours is {_show(yours, unit)}"
+        case DateNeed():
+            return f"{label}: {_date_bounds(need)}; yours is {_day(yours)}"
 
 
 def _bounds(conditions: tuple[Condition, ...], unit: str | None) -> str:
@@ -34,6 +42,24 @@ def _bounds(conditions: tuple[Condition, ...], unit: str | None) -> str:
     if tuple(condition.operator for condition in conditions) == (">=", "<="):
         return f"between {_show(conditions[0].value, unit)} and {_show(conditions[1].value, unit)}"
     return " and ".join(f"{SYMBOLS[condition.operator]} {_show(condition.value, unit)}" for condition in conditions)
+
+
+def _date_bounds(need: DateNeed) -> str:
+    """``between 2021-01-01 and 2021-12-31`` for both bounds included, else each bound in words; ``, or no date`` after."""
+    conditions = need.conditions
+    if conditions is None:
+        return NO_DATE_WORDS
+    if not conditions:
+        text = "any date"
+    elif tuple(condition.operator for condition in conditions) == (">=", "<="):
+        text = f"between {_day(conditions[0].value)} and {_day(conditions[1].value)}"
+    else:
+        text = " and ".join(f"{DATE_WORDS[condition.operator]} {_day(condition.value)}" for condition in conditions)
+    return f"{text}, or {NO_DATE_WORDS}" if need.no_date else text
+
+
+def _day(value) -> str:
+    return value.isoformat() if isinstance(value, datetime.date) else NO_DATE_WORDS
 
 
 def _word(value) -> str:

@@ -4,8 +4,10 @@ For a criterion that fails, each variable it reads (and each input beneath them)
 other values in copies of the instance's part of the situation, each round of tries one vectorised
 simulation: the other value of a boolean, every value of a category, and for a number the
 values it is compared with (the parameters read, the other side's value, each ± one step),
-then a bisection down to the threshold. The answer names, for each variable that can make the
-criterion pass on its own, what it would need: ``≥ 1,000``, ``one of …``, ``true``.
+then a bisection down to the threshold; a date likewise, in days, from the dates the criterion
+reads, the period's ends and the days its parameters change. The answer names, for each variable
+that can make the criterion pass on its own, what it would need: ``≥ 1,000``, ``one of …``,
+``true``, ``before 2024-03-14``.
 
 A computed variable (a share of two inputs, say) is tried as if it were given, so the need is
 stated on it; the raw inputs beneath it are tried too, so that the need is also said in terms a
@@ -20,19 +22,21 @@ runs the rounds and writes the answer.
 
 from __future__ import annotations
 
+import datetime
 import math
 
 import numpy
 from openfisca_core.errors import ParameterNotFoundError
 
-from kruger_rules.counterfactual_options import BooleanNeed, CategoryNeed, NumberNeed, Option, Target
+from kruger_rules.counterfactual_options import BooleanNeed, CategoryNeed, Condition, DateNeed, NumberNeed, Option, Target
 from kruger_rules.counterfactual_text import sentence
+from kruger_rules.dates import NO_DATE, day_number
 from kruger_rules.dependencies import dependencies, direct_reads, is_input
 from kruger_rules.json_values import json_scalar
 from kruger_rules.parameter_tree import find, leaves_under
 from kruger_rules.simulation_copies import Try, position_of, try_outcomes, value_at
 from kruger_rules.situation_parts import Reads, SituationParts
-from kruger_rules.value_searches import MAX_ROUNDS, Search, search_for
+from kruger_rules.value_searches import MAX_ROUNDS, Bases, Search, search_for
 
 MAX_MEMBERS = 5
 """Members of a group tried for the group's own criterion. The formula does not say which member
@@ -52,6 +56,7 @@ class Prober:
         self.period = case.period
         self.person = system.person_entity
         self.parts = SituationParts(system, situation, case.period)
+        self._changes: dict[str, list[int]] = {}
 
     def targets(self, entity: str, iid: str, variable: str) -> list[Target]:
         """The instances of ``variable``'s entity that the criterion of ``entity`` ``iid`` reads."""
@@ -98,7 +103,7 @@ class Prober:
             direct = [criterion]
         found = dependencies(self.system, criterion, self.period)
         names = direct + [name for name in found.inputs if name not in direct]
-        bases = self._bases(entity, iid, direct, found.parameters)
+        bases = self._bases(entity, iid, names, direct, found.parameters)
         searches = []
         for name in names:
             variable = self.system.variables[name]
@@ -122,10 +127,11 @@ class Prober:
                 outcomes[position] = passed
         return outcomes
 
-    def _bases(self, entity: str, iid: str, direct: list[str], parameters) -> list[float]:
-        """The numbers a criterion compares with: the parameters it reads and its variables' values."""
+    def _bases(self, entity: str, iid: str, names: list[str], direct: list[str], parameters) -> Bases:
+        """What a criterion compares with: the parameters it reads and its variables' values (the numbers it reads
+        directly; every date it reads, with the period's ends and the days its parameters change, when it reads one)."""
         instant = self.period.start
-        bases: list[float] = [0.0]
+        numbers: list[float] = [0.0]
         for name in parameters:
             for leaf in leaves_under(find(self.system.parameters, name)):
                 try:
@@ -133,12 +139,25 @@ class Prober:
                 except ParameterNotFoundError:
                     continue
                 if isinstance(value, int | float | numpy.number) and not isinstance(value, bool | numpy.bool_):
-                    bases.append(float(value))
+                    numbers.append(float(value))
         for name in direct:
-            variable = self.system.variables[name]
-            if variable.value_type in (int, float):
-                bases += [float(self.current(target)) for target in self.targets(entity, iid, name)]
-        return [base for base in bases if math.isfinite(base)]
+            if self.system.variables[name].value_type in (int, float):
+                numbers += [float(self.current(target)) for target in self.targets(entity, iid, name)]
+        numbers = [base for base in numbers if math.isfinite(base)]
+        dated = [name for name in names if self.system.variables[name].value_type is datetime.date]
+        if not dated:
+            return Bases(numbers, [], [], 0)
+        dates = {day_number(self.current(target)) for name in dated for target in self.targets(entity, iid, name)}
+        period = [day_number(self.period.start.date), day_number(self.period.stop.date)]
+        changes = {day for name in parameters for day in self._change_days(name)}
+        return Bases(numbers, sorted(dates - {day_number(NO_DATE)}), sorted({*period, *changes}), period[0])
+
+    def _change_days(self, name: str) -> list[int]:
+        """The days a parameter (each leaf under it) takes a value, as day numbers."""
+        if name not in self._changes:
+            leaves = leaves_under(find(self.system.parameters, name))
+            self._changes[name] = [day_number(datetime.date.fromisoformat(at.instant_str)) for leaf in leaves for at in leaf.values_list]
+        return self._changes[name]
 
 
 def _answer(option: Option) -> dict:
@@ -159,10 +178,15 @@ def _answer(option: Option) -> dict:
         case CategoryNeed(accepted=accepted):
             answer.update(kind="category", accepted=list(accepted))
         case NumberNeed(conditions=conditions):
-            bounds = [{"operator": condition.operator, "value": condition.value} for condition in conditions]
-            answer.update(kind="number", conditions=bounds)
+            answer.update(kind="number", conditions=_bounds(conditions))
+        case DateNeed(conditions=conditions, no_date=no_date):
+            answer.update(kind="date", conditions=None if conditions is None else _bounds(conditions), no_date=no_date)
     answer["text"] = sentence(option)
     return answer
+
+
+def _bounds(conditions: tuple[Condition, ...]) -> list[dict]:
+    return [{"operator": condition.operator, "value": json_scalar(condition.value)} for condition in conditions]
 
 
 def _json(value):

@@ -16,6 +16,18 @@ ONE_DAY = numpy.timedelta64(1, "D")
 ONE_MONTH = numpy.timedelta64(1, "M")
 
 
+def day_number(date) -> int:
+    """A date (``datetime.date`` or ``datetime64``) as its count of days from 1970-01-01: "no date" is 0."""
+    if isinstance(date, datetime.date):
+        return (date - NO_DATE).days
+    return int(numpy.datetime64(date, "D").astype("int64"))
+
+
+def day_date(number: float) -> datetime.date:
+    """The date a (whole) count of days from 1970-01-01 stands for."""
+    return NO_DATE + datetime.timedelta(days=int(number))
+
+
 def add_days(dates, days):
     """Each date plus a whole number of days."""
     return numpy.asarray(dates, dtype="datetime64[D]") + numpy.asarray(days).astype("timedelta64[D]")

@@ -4,20 +4,26 @@ A search proposes values and is told which passed, round after round (each round
 vectorised simulation for every search together). A boolean or a category tries every other
 value once. A number tries the values it is compared with (each ± one step) and a grid, then
 bisects each edge between failing and passing values, then tries the roundest number at each
-edge. What a search finds is data, an ``Option``; ``kruger_rules.counterfactual_text`` words it.
+edge. A date is a number of days: it tries offsets from its own value and from the dates it is
+compared with, then bisects each edge to the day; "no date" is tried apart, as the input left
+empty. What a search finds is data, an ``Option``; ``kruger_rules.counterfactual_text`` words it.
 """
 
 from __future__ import annotations
 
+import datetime
 import enum
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 
 import numpy
 from openfisca_core.indexed_enums import Enum
 
 from kruger_rules import units
-from kruger_rules.counterfactual_options import BooleanNeed, CategoryNeed, Condition, NumberNeed, Operator, Option, Target
-from kruger_rules.situations import INT32
+from kruger_rules.counterfactual_options import BooleanNeed, CategoryNeed, Condition, DateNeed, NumberNeed, Operator, Option, Target
+from kruger_rules.dates import NO_DATE, day_date, day_number
+from kruger_rules.dependencies import is_input
+from kruger_rules.situations import FIRST_DATE, INT32
 
 BISECTION_POINTS = 31
 """Values tried inside an edge in one round: they cut it in 32, five halvings for one simulation."""
@@ -54,6 +60,36 @@ factor of ten (an int32 holds up to 2.1e9)."""
 
 FLOAT64_DIGITS = 15
 """Significant decimal digits a float64 holds exactly: the longest a roundest number is written."""
+
+EXACT_OFFSETS = (0, 1)
+"""Days tried either side of a day a rule may turn on: the day itself and the day beside it, which tell a
+strict bound from an inclusive one."""
+
+DAY_OFFSETS = (*EXACT_OFFSETS, 7, 30, 91, 365, 1096, 3653)
+"""Days tried either side of the date searched and of each date it is compared with: beyond the day
+beside it, a week, a month, a quarter, a year, three and ten years, so that a period of any of those
+lengths is bracketed and left to bisection."""
+
+NO_DAY = day_number(NO_DATE)
+""""No date" as a count of days: the input's missing value, never a day on the line searched."""
+
+FIRST_DAY, LAST_DAY = day_number(FIRST_DATE), day_number(datetime.date.max)
+"""The days a situation can give: from year 1 to 9999-12-31."""
+
+
+@dataclass(frozen=True)
+class Bases:
+    """What a criterion compares with, where each search's grid starts."""
+
+    numbers: list[float]
+    """The parameters' values and the numbers the criterion reads."""
+    dates: list[int]
+    """The dates the criterion reads and the date inputs beneath it, as day numbers (no date left out)."""
+    days: list[int]
+    """Other days a rule may turn on, each tried with the days beside it: the period's first and last, each day a
+    parameter read takes a value."""
+    anchor: int
+    """The day a date with no date is searched from: the period's first."""
 
 
 class Stage(enum.Enum):
@@ -99,14 +135,20 @@ class Search(ABC):
         """What the variable needs, when ``found()``."""
 
 
-def search_for(variable, target: Target, current, bases: list[float]) -> Search | None:
-    """The search suited to a variable's type, or none for a type no value is tried for (dates)."""
+def search_for(variable, target: Target, current, bases: Bases) -> Search | None:
+    """The search suited to a variable's type, or none for a type no value is tried for (text).
+
+    A computed date with no date is not tried: it has none because the dates it is computed from have none,
+    and those inputs, tried themselves, are what a form can ask.
+    """
     if variable.value_type is bool:
         return ChoiceSearch(variable, target, current, [not current])
     if variable.value_type is Enum:
         return ChoiceSearch(variable, target, current, [item.name for item in variable.possible_values if item.name != current])
     if variable.value_type in (int, float):
-        return ThresholdSearch(variable, target, current, bases)
+        return ThresholdSearch(variable, target, current, bases.numbers)
+    if variable.value_type is datetime.date and (is_input(variable) or day_number(current) != NO_DAY):
+        return DateSearch(variable, target, current, bases)
     return None
 
 
@@ -144,7 +186,9 @@ class ThresholdSearch(Search):
     """A number: the values it is compared with and a grid are tried, then each edge is bisected.
 
     The edge nearest the current value is searched in both directions; the passing run beyond
-    it may end, which gives a second condition (``between 10 and 20``).
+    it may end, which gives a second condition (``between 10 and 20``). The search is anchored at
+    the current value; an anchor that passes (a date searched from the period, having none) gives
+    both ends of its passing run instead.
     """
 
     def __init__(self, variable, target: Target, current, bases: list[float]) -> None:
@@ -152,6 +196,7 @@ class ThresholdSearch(Search):
         self.integer = variable.value_type is int
         self.ratio = units.is_ratio(variable)
         self.current = float(current)
+        self.anchor = self.current
         self.results: dict[float, bool] = {self.current: False}
         self.low, self.high = self._domain()
         self.bases = bases
@@ -230,7 +275,9 @@ class ThresholdSearch(Search):
     def _edges_from_grid(self) -> list[list[float]]:
         """The nearest change of outcome on the way to a passing value, and where that run ends."""
         values = sorted(self.results)
-        here = values.index(self.current)
+        here = values.index(self.anchor)
+        if self.results[self.anchor]:
+            return [edge for direction in (-1, 1) if (edge := self._run_end(values, here, direction))]
         best = None
         for direction in (1, -1):
             index = here + direction
@@ -242,12 +289,16 @@ class ThresholdSearch(Search):
             return []
         direction, _, index = best
         edges = [[values[index - direction], values[index]]]
-        far = index
-        while 0 <= far + direction < len(values) and self.results[values[far + direction]]:
-            far += direction
-        if 0 <= far + direction < len(values):
-            edges.append([values[far], values[far + direction]])
-        return edges
+        end = self._run_end(values, index, direction)
+        return edges + [end] if end else edges
+
+    def _run_end(self, values: list[float], index: int, direction: int) -> list[float] | None:
+        """The edge where the passing run through ``values[index]`` ends, going one way, if it ends among the values."""
+        while 0 <= index + direction < len(values) and self.results[values[index + direction]]:
+            index += direction
+        if 0 <= index + direction < len(values):
+            return [values[index], values[index + direction]]
+        return None
 
     def _narrow(self, edge: list[float]) -> None:
         """Move an edge's ends to the closest tried values that still differ in outcome."""
@@ -299,9 +350,81 @@ class ThresholdSearch(Search):
         return bool(self.conditions)
 
     def option(self) -> Option:
-        lower_first = sorted(self.conditions, key=lambda condition: condition[0][0] != ">")
-        conditions = tuple(Condition(operator, int(value) if self.integer else value) for operator, value in lower_first)
+        conditions = tuple(Condition(operator, int(value) if self.integer else value) for operator, value in self._lower_first())
         return Option(self.variable, self.target, self.yours, NumberNeed(conditions))
+
+    def _lower_first(self) -> list[tuple[Operator, float]]:
+        return sorted(self.conditions, key=lambda condition: condition[0][0] != ">")
+
+
+class DateSearch(ThresholdSearch):
+    """A date, as its number of days: a number's search, with a grid of days and no roundest stage.
+
+    The grid is offsets in days from the date (the period's first day when it has none) and from
+    each date the criterion reads, and the days either side of the period's ends and of each day its
+    parameters change; each edge is then bisected to the day, where it is exact, so no rounder day
+    is looked for. "No date" is the input's
+    missing value, off the line of days: it is tried on its own, and proposed only if it passes; a
+    date with none is searched from the period's first day. A bound is the day that passes (``on
+    or after``, ``on or before``), unless the day beside it that fails is a date the criterion
+    reads and the passing one is not: then that date, as the rule has it (``before`` the listing's
+    end).
+    """
+
+    def __init__(self, variable, target: Target, current, bases: Bases) -> None:
+        day = day_number(current)
+        super().__init__(variable, target, day, [])
+        self.integer = True
+        self.given = day != NO_DAY
+        self.yours = current if self.given else None
+        self.compared = {float(date) for date in bases.dates} - {float(day)}
+        self.starts: list[float] = [float(date) for date in bases.dates]
+        self.days = bases.days
+        self.no_date_passes = False
+        if not self.given:
+            self.results, self.anchor = {}, float(bases.anchor)
+        self.starts.append(self.anchor)
+
+    def _domain(self) -> tuple[float, float]:
+        return float(FIRST_DAY), float(LAST_DAY)
+
+    def first_values(self) -> list:
+        grid = [(start, DAY_OFFSETS) for start in self.starts] + [(day, EXACT_OFFSETS) for day in self.days]
+        days = {self._fit(start + sign * offset) for start, offsets in grid for offset in offsets for sign in (1, -1)}
+        tried = sorted(days - {NO_DAY} - set(self.results))
+        return [day_date(day) for day in tried] + ([NO_DATE] if self.given else [])
+
+    def next_values(self) -> list:
+        return [day_date(day) for day in super().next_values()]
+
+    def record(self, value, passed: bool) -> None:
+        day = day_number(value)
+        if day == NO_DAY:
+            self.no_date_passes = passed
+        else:
+            self.results[float(day)] = passed
+
+    def _between(self, edge: list[float]) -> list[float]:
+        return [day for day in super()._between(edge) if day != NO_DAY]
+
+    def _condition(self, edge: list[float], value: float) -> tuple[Operator, float]:
+        passing, failing = edge if self.results[edge[0]] else edge[::-1]
+        upward = passing > failing
+        if failing in self.compared and passing not in self.compared:
+            return (">" if upward else "<", failing)
+        return (">=" if upward else "<=", passing)
+
+    def found(self) -> bool:
+        self.finish()
+        return bool(self.conditions) or self.no_date_passes or self._every_day_passes()
+
+    def _every_day_passes(self) -> bool:
+        return not self.edges and all(self.results.values())
+
+    def option(self) -> Option:
+        days = tuple(Condition(operator, day_date(value)) for operator, value in self._lower_first())
+        passing = days if days or self._every_day_passes() else None
+        return Option(self.variable, self.target, self.yours, DateNeed(passing, self.no_date_passes))
 
 
 def _significant_digits(value: float) -> int:
