@@ -74,7 +74,8 @@ NO_DAY = day_number(NO_DATE)
 """"No date" as a count of days: the input's missing value, never a day on the line searched."""
 
 FIRST_DAY, LAST_DAY = day_number(FIRST_DATE), day_number(datetime.date.max)
-"""The days a situation can give: from year 1 to 9999-12-31."""
+"""The days a situation can give, from year 1 to 9999-12-31: both are tried, so that a run of passing days
+that ends beyond the grid is seen to end, and is bisected to the day."""
 
 
 @dataclass(frozen=True)
@@ -362,8 +363,8 @@ class DateSearch(ThresholdSearch):
 
     The grid is offsets in days from the date (the period's first day when it has none) and from
     each date the criterion reads, and the days either side of the period's ends and of each day its
-    parameters change; each edge is then bisected to the day, where it is exact, so no rounder day
-    is looked for. "No date" is the input's
+    parameters change, and the first and last days a situation can give; each edge is then bisected
+    to the day, where it is exact, so no rounder day is looked for. "No date" is the input's
     missing value, off the line of days: it is tried on its own, and proposed only if it passes; a
     date with none is searched from the period's first day. A bound is the day that passes (``on
     or after``, ``on or before``), unless the day beside it that fails is a date the criterion
@@ -391,6 +392,7 @@ class DateSearch(ThresholdSearch):
     def first_values(self) -> list:
         grid = [(start, DAY_OFFSETS) for start in self.starts] + [(day, EXACT_OFFSETS) for day in self.days]
         days = {self._fit(start + sign * offset) for start, offsets in grid for offset in offsets for sign in (1, -1)}
+        days |= set(self._domain())
         tried = sorted(days - {NO_DAY} - set(self.results))
         return [day_date(day) for day in tried] + ([NO_DATE] if self.given else [])
 
