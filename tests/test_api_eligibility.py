@@ -87,6 +87,22 @@ def test_eligibility_is_documented_in_openapi(client):
     assert set(components["GroupEligibility"]["properties"]) == {"members", "schemes"}
 
 
+def test_a_date_that_would_pass_is_answered_in_iso_dates_as_the_openapi_document_says(client):
+    role = {"dbs_held_issue_date": "2022-05-10", "dbs_role_start_date": "2025-06-01"}
+    body = client.post("/api/v1/eligibility", json={"period": "2024", "situation": {"organisations": {"o1": role}}}).json()
+    current = next(
+        c for c in body["organisations"]["o1"]["schemes"]["dbs_checks"]["criteria"] if c["variable"] == "volunteer_passport_check_current"
+    )
+    start = next(option for option in current["to_pass"]["options"] if option["variable"] == "dbs_role_start_date")
+    assert (start["kind"], start["yours"], start["no_date"]) == ("date", "2025-06-01", False)
+    assert start["conditions"] == [{"operator": ">=", "value": "2022-05-10"}, {"operator": "<=", "value": "2025-05-09"}]
+    components = client.get("/openapi.json").json()["components"]["schemas"]
+    assert "date" in components["PassOption"]["properties"]["kind"]["enum"]
+    assert {"type": "string", "format": "date"} in components["PassCondition"]["properties"]["value"]["anyOf"]
+    assert "ISO dates" in components["PassOption"]["properties"]["conditions"]["description"]
+    assert "no date" in components["PassOption"]["properties"]["no_date"]["description"]
+
+
 @pytest.mark.parametrize(
     ("body", "code", "path"),
     [

@@ -8,6 +8,7 @@ before the answer is sent, and the answer carries the records' ids.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter
@@ -47,7 +48,7 @@ class ParameterUsed(BaseModel):
 
 class PassCondition(BaseModel):
     operator: Literal[">=", ">", "<=", "<"]
-    value: int | float
+    value: int | float | datetime.date = Field(description="A number, or for a date an ISO date (YYYY-MM-DD).")
 
 
 class PassOption(BaseModel):
@@ -58,11 +59,16 @@ class PassOption(BaseModel):
     entity: str = Field(description="The entity the variable belongs to: the organisation, its place, a member...")
     id: str | None = Field(None, description="The declared instance to change (absent for a place the organisation is declared in none).")
     computed: bool = Field(description="True when the variable is computed from others: the need is stated on it.")
-    yours: JsonValue
-    kind: Literal["boolean", "category", "number"]
+    yours: JsonValue = Field(description="Its value in the situation (a date as an ISO date, null for no date).")
+    kind: Literal["boolean", "category", "number", "date"]
     needed: bool | None = Field(None, description="For a boolean: the value that passes.")
     accepted: list[str] | None = Field(None, description="For a category: every value that passes.")
-    conditions: list[PassCondition] | None = Field(None, description="For a number: what it must satisfy (one bound, or two for a band).")
+    conditions: list[PassCondition] | None = Field(
+        None,
+        description="For a number or a date: what it must satisfy (one bound, or two for a band). For a date, the bounds are "
+        "ISO dates; an empty list means any date passes, and null that no date does (only leaving it with no date passes).",
+    )
+    no_date: bool | None = Field(None, description="For a date: whether leaving it with no date (null in the answer) passes too.")
     text: str
 
 
