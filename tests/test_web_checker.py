@@ -45,7 +45,7 @@ def step_of(address: str) -> str:
     return urlsplit(address).path.rsplit("/", 1)[-1]
 
 
-def walk(schemes: list[str], answers: dict[str, str], ward: str | None = WARD) -> tuple[list[str], str]:
+def walk(schemes: list[str], answers: dict[str, str | dict[str, str]], ward: str | None = WARD) -> tuple[list[str], str]:
     """The checker answered from the schemes page on: the steps it asked, in order, and the address of the answers page."""
     response = post("/check/schemes", [("scheme", key) for key in schemes])
     asked = []
@@ -63,6 +63,8 @@ def walk(schemes: list[str], answers: dict[str, str], ward: str | None = WARD) -
                 address = html.unescape(address)
                 continue
             fields = [("ward", ward)]
+        elif isinstance(answers[step], dict):  # a date, by its day, month and year
+            fields = [(f"{step}-{part}", value) for part, value in answers[step].items()]
         else:
             fields = [(step, answers[step])]
         asked.append(step)
@@ -275,6 +277,22 @@ def test_the_result_is_the_eligibility_answer_in_words():
     assert "in force since 24 September 2020" in text
     # the printable decision
     assert rules_version() in text and '<style media="print">' in text and "Rules of</dt>" in text
+
+
+def test_the_result_says_the_dates_that_would_pass_in_words():
+    """A Volunteer Passport's check issued 10 May 2022 does not cover a role starting on 1 June 2025, after its third year."""
+    role = {"dbs_held_level": "enhanced_barred_lists", "dbs_applicant_is_volunteer": "yes", "dbs_held_children_list": "yes"}
+    role |= {"dbs_role_regulated_children": "yes", "volunteer_passport_holder": "yes", "dbs_update_service_subscribed": "no"}
+    role |= {
+        "dbs_held_issue_date": {"day": "10", "month": "5", "year": "2022"},
+        "dbs_role_start_date": {"day": "1", "month": "6", "year": "2025"},
+    }
+    answers = {name: "no" for name in ("dbs_held_adults_list", "dbs_role_basic_requested", "dbs_role_enhanced_eligible")}
+    answers |= {"dbs_role_regulated_adults": "no", "dbs_role_standard_eligible": "no", **role}
+    _, address = walk(["dbs_checks"], answers)
+    text = html.unescape(ours().get(address.replace("/check/answers", "/check/result")).text)
+    assert "Date the role starts: between 10 May 2022 and 9 May 2025; yours is 1 June 2025" in text
+    assert "Date the check held was issued: between 2 June 2022 and 1 June 2025; yours is 10 May 2022" in text
 
 
 def test_the_result_tells_what_the_rules_say_of_the_ward_itself():

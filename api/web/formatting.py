@@ -7,6 +7,7 @@ unit; nothing here knows a scheme or a rule.
 from __future__ import annotations
 
 import datetime
+import re
 
 from openfisca_core.indexed_enums import Enum
 
@@ -15,6 +16,7 @@ from kruger_rules.units import BOOLEAN, COUNTS, CURRENCY, RATIO
 
 COUNT_WORDS = {"day": ("day", "days"), "month": ("month", "months"), "year": ("year", "years"), "person": ("person", "people")}
 COUNT_WORDS |= {"vote": ("vote", "votes")}
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 def money(value) -> str:
@@ -40,6 +42,11 @@ def long_date(value) -> str:
         return "No date"
     day = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
     return f"{day.day} {day:%B %Y}"
+
+
+def dates_in_words(text: str) -> str:
+    """A sentence of the answers' with each ISO date in it written in words: ``before 14 March 2024``."""
+    return ISO_DATE.sub(lambda found: long_date(found.group()), text)
 
 
 def yes_no(value) -> str:
@@ -100,6 +107,7 @@ FILTERS = {
     "money": money,
     "percent": percent,
     "long_date": long_date,
+    "dates_in_words": dates_in_words,
     "variable_value": variable_value,
     "parameter_value": parameter_value,
     "variable_label": variable_label,
