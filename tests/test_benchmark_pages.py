@@ -1,5 +1,5 @@
 """The pages benchmark runs end to end, so that it does not rot: three walks of the checker a flow, and of the reform
-workbench, under a real server.
+workbench (a finished job's results and a finished comparison included), under a real server.
 
 It checks that every step of both flows is measured and the goal is printed; it asserts no timing, which is the
 benchmark's own business.
@@ -27,6 +27,8 @@ WORKBENCH_STEPS = [
     "workbench change (POST)",
     "workbench changed reform (GET)",
     "workbench compare form (GET)",
+    "workbench results (GET)",
+    "workbench comparison (GET)",
 ]
 
 
@@ -42,3 +44,4 @@ def test_the_pages_benchmark_runs_quickly():
     for step in WORKBENCH_STEPS:
         assert sum(line.strip().startswith(step) for line in printed.splitlines()) == 1, step
     assert "Reform workbench's slowest page's p95:" in printed
+    assert "Reform workbench, a finished job's results: p95 " in printed and "Reform workbench, a finished comparison: p95 " in printed

@@ -61,6 +61,9 @@ STAGES = {
 }
 STATUS_WORDS = {JobStatus.QUEUED: "Queued", JobStatus.RUNNING: "Running", JobStatus.DONE: "Done", JobStatus.FAILED: "Failed"}
 STATUS_COLOURS = {JobStatus.QUEUED: "grey", JobStatus.RUNNING: "blue", JobStatus.DONE: "green", JobStatus.FAILED: "red"}
+SHOWN_TABLES = ("cost", "reach", "reach_by_region")
+"""The tables the results and comparison pages show, the only ones read: the rest (by local authority, thousands of
+rows) are downloads."""
 DOWNLOADS = (".csv", ".png", ".html")
 """The files a results page offers: each table as CSV, each chart as PNG, the report (the job keeps Parquet and SVG too)."""
 
@@ -239,7 +242,8 @@ def job_view(jobs: ImpactJobs, job: ImpactJob, files_root: str) -> JobView:
     """A job as its pages show it: where it stands and, once done, its tables, charts and files (read from its results folder)."""
     folder = jobs.folders.results(job)
     manifest = job.manifest or {}
-    tables = read_tables(folder, manifest.get("tables", [])) if folder is not None else {}
+    shown = [name for name in manifest.get("tables", []) if name in SHOWN_TABLES]
+    tables = read_tables(folder, shown) if folder is not None else {}
     charts = [
         {"name": chart["name"], "title": TITLES.get(chart["name"], chart["title"]), "src": f"{files_root}/{chart['name']}.png"}
         for chart in manifest.get("charts", ())
