@@ -375,7 +375,7 @@ class DateSearch(ThresholdSearch):
     def __init__(self, variable, target: Target, current, bases: Bases) -> None:
         day = day_number(current)
         super().__init__(variable, target, day, [])
-        self.integer = True
+        self.integer = True  # days are whole: an edge closes at one day, and a bound is a day tried
         self.given = day != NO_DAY
         self.yours = current if self.given else None
         self.compared = {float(date) for date in bases.dates} - {float(day)}
