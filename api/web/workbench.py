@@ -32,15 +32,6 @@ MAX_CHANGES = 200
 """Most changes one address may carry: far more than a reform an officer writes by hand."""
 
 
-class AnswerError(Exception):
-    """A field that cannot be taken: its message for the page and the id of the field the error summary links to."""
-
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
 # A reform in an address
 
 

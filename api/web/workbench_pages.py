@@ -27,12 +27,12 @@ from api.routers.impact import FILE_HEADERS, INLINE
 from api.uploads import read_form
 from api.web import workbench as bench
 from api.web import workbench_runs as runs
-from api.web.checker import default_year
+from api.web.checker import DATE_PARTS, AnswerError, default_year
 from api.web.explorer_pages import unit_words, value_words
 from api.web.formatting import money
 from api.web.pages import form_fields, redirect
 from api.web.rendering import WEB_DIR, page
-from api.web.workbench import ROOT, AnswerError
+from api.web.workbench import ROOT
 from kruger_rules import units
 from kruger_rules.errors import KrugerError
 from kruger_rules.jobs.folders import media_type
@@ -44,7 +44,6 @@ router = APIRouter(prefix=ROOT, include_in_schema=False)
 POLL_SECONDS = 3
 """How often a running job's page asks again, with JavaScript on."""
 PROGRESS_SCRIPT = WEB_DIR / "scripts" / "workbench_progress.js"
-DATE_PARTS = ("day", "month", "year")
 RUN_FIELDS = ("reform", "period", "source", runs.KEY_FIELD)
 COMPARE_FIELDS = ("a", "a-address", "b", "b-address", "period", "source", runs.KEY_FIELD)
 FIELD_ORDER = ["a", "a-address", "b", "b-address", "period", "source", *runs.FILE_FIELDS, runs.KEY_FIELD]
@@ -210,9 +209,9 @@ def date_key(values: dict[str, str]) -> str:
     """The date key a form's day, month and year make, for the engine to check; an ``AnswerError`` if they are not numbers."""
     parts = [values.get(f"start-{part}", "").strip() for part in DATE_PARTS]
     if not any(parts):
-        raise AnswerError("Enter the date the new value takes effect", "start-day")
+        raise AnswerError("Enter the date the new value takes effect", "start-day", DATE_PARTS)
     if not all(part.isdigit() for part in parts):
-        raise AnswerError("The date must be a real date written in numbers, like 1 4 2025", "start-day")
+        raise AnswerError("The date must be a real date written in numbers, like 1 4 2025", "start-day", DATE_PARTS)
     day, month, year = (int(part) for part in parts)
     return f"{year:04d}-{month:02d}-{day:02d}"
 
@@ -239,8 +238,9 @@ async def change_parameter(request: Request, name: str) -> Response:
     try:
         changed = bench.with_change(spec, name, key, bench.value_of(written))
     except KrugerError as error:
-        field = "start-day" if error.code == "bad_reform_date" else "value"
-        return edit_page(spec, name, fields, [AnswerError(upper_first(error.message), field)])
+        on_date = error.code == "bad_reform_date"
+        wrong = AnswerError(upper_first(error.message), "start-day" if on_date else "value", DATE_PARTS if on_date else ())
+        return edit_page(spec, name, fields, [wrong])
     return redirect(bench.address(changed))
 
 

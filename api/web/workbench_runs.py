@@ -34,7 +34,8 @@ from api.auth import checked_key
 from api.errors import Refused, status_of
 from api.impact_answers import read_tables
 from api.impact_requests import saved_population
-from api.web.workbench import ROOT, AnswerError
+from api.web.checker import AnswerError
+from api.web.workbench import ROOT
 from kruger_rules.access import Scope
 from kruger_rules.errors import KrugerError
 from kruger_rules.jobs.folders import JOB_ID
