@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from api.web import checker, recording
 from api.web.checker import API_KEY, NO_WARD, ROOT, SCHEMES, WARD, YEAR, AnswerError, State
+from api.web.form_keys import KeyRefused
 from api.web.formatting import variable_value
 from api.web.rendering import page
 from kruger_rules.errors import KrugerError
@@ -230,9 +231,7 @@ def check_answers(request: Request) -> Response:
     )
 
 
-def result_page(
-    state: State, explained: dict, records: dict[str, str] | None = None, error: recording.KeyRefused | None = None
-) -> HTMLResponse:
+def result_page(state: State, explained: dict, records: dict[str, str] | None = None, error: KeyRefused | None = None) -> HTMLResponse:
     """The result: each chosen scheme explained, the decision's facts (with its record ids once recorded), the form to record it."""
     labels = checker.scheme_by_key()
     chosen = state.result(explained)
@@ -279,7 +278,7 @@ async def record_result(request: Request) -> Response:
         return redirect(state.step_url(missing))
     try:
         key = await recording.recording_key(request, dict(fields).get(API_KEY, ""))
-    except recording.KeyRefused as refused:
+    except KeyRefused as refused:
         return result_page(state, await run_in_threadpool(state.explained), error=refused)
     explained, records = await recording.record(request, state, key)
     return result_page(state, explained, records)

@@ -29,6 +29,7 @@ from api.web import workbench as bench
 from api.web import workbench_runs as runs
 from api.web.checker import DATE_PARTS, AnswerError, default_year
 from api.web.explorer_pages import unit_words, value_words
+from api.web.form_keys import KeyRefused
 from api.web.formatting import money
 from api.web.pages import form_fields, redirect
 from api.web.rendering import WEB_DIR, page
@@ -304,7 +305,7 @@ async def checked_fields(request: Request, fields: dict[str, str]) -> tuple[ApiK
 
 def status_for(errors: list[AnswerError]) -> int:
     """The status of a form's errors: the key's refusal as the API answers it, else 422."""
-    refused = [error.status for error in errors if isinstance(error, runs.KeyProblem)]
+    refused = [error.status_code for error in errors if isinstance(error, KeyRefused)]
     return refused[0] if refused else 422
 
 

@@ -24,17 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fastapi.security import HTTPAuthorizationCredentials
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.auth import checked_key
-from api.errors import Refused, status_of
 from api.impact_answers import read_tables
 from api.impact_requests import saved_population
 from api.web.checker import AnswerError
+from api.web.form_keys import key_in_form
 from api.web.workbench import ROOT
 from kruger_rules.access import Scope
 from kruger_rules.errors import KrugerError
@@ -69,37 +67,12 @@ DOWNLOADS = (".csv", ".png", ".html")
 """The files a results page offers: each table as CSV, each chart as PNG, the report (the job keeps Parquet and SVG too)."""
 
 
-class KeyProblem(AnswerError):
-    """The key cannot be taken: its message on the key field, and the status the API answers for the same refusal."""
-
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message, KEY_FIELD)
-        self.status = status
-
-
 # The key
 
 
 async def key_of(request: Request, text: str) -> ApiKey:
-    """The key of ``text``, checked as an API request's key is, with the scope ``impact``; a ``KeyProblem`` if not."""
-    written = text.strip()
-    credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=written) if written else None
-    try:
-        return await checked_key(request, credentials, Scope.IMPACT)
-    except Refused as refused:
-        raise KeyProblem(refusal_message(refused), status_of(refused.code)) from None
-
-
-def refusal_message(refused: Refused) -> str:
-    """The GOV.UK error message for a refused key: what is wrong and what to do, never the key itself."""
-    if refused.code == "too_many_requests":
-        return f"This API key has made too many requests: try again in {refused.headers['Retry-After']} seconds"
-    return {
-        "no_key": "Enter your API key",
-        "wrong_key": "Enter an API key this service made, as it was given to you: this one is not recognised",
-        "revoked_key": "This API key has been revoked: enter a key in use",
-        "wrong_scope": "This API key cannot run impacts: enter a key with the scope impact",
-    }[refused.code]
+    """The key of ``text``, checked as an API request's key is, with the scope ``impact``; a ``KeyRefused`` if not."""
+    return await key_in_form(request, text, Scope.IMPACT, KEY_FIELD)
 
 
 # A job's read token
