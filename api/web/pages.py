@@ -48,6 +48,12 @@ def redirect(url: str) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
+def to_unanswered(state: State) -> Response | None:
+    """The way to the first step the answers still lack; None once every step is answered."""
+    missing = state.first_unanswered()
+    return None if missing is None else redirect(state.step_url(missing))
+
+
 def step_page(template: str, state: State, step: str, error: AnswerError | None = None, **context) -> HTMLResponse:
     """A step's page: its form posts to itself with the other answers in hidden fields."""
     errors = [{"text": error.message, "href": f"#{error.field}"}] if error else None
@@ -218,9 +224,8 @@ def answer_rows(state: State, change: bool) -> list[dict]:
 @router.get(f"{ROOT}/answers", response_class=HTMLResponse)
 def check_answers(request: Request) -> Response:
     state = query_state(request)
-    missing = state.first_unanswered()
-    if missing is not None:
-        return redirect(state.step_url(missing))
+    if (unanswered := to_unanswered(state)) is not None:
+        return unanswered
     last = state.steps()[-1]
     return page(
         "check/answers.html",
@@ -262,9 +267,8 @@ def result_page(state: State, explained: dict, records: dict[str, str] | None = 
 @router.get(f"{ROOT}/result", response_class=HTMLResponse)
 def result(request: Request) -> Response:
     state = query_state(request)
-    missing = state.first_unanswered()
-    if missing is not None:
-        return redirect(state.step_url(missing))
+    if (unanswered := to_unanswered(state)) is not None:
+        return unanswered
     return result_page(state, state.explained())
 
 
@@ -273,9 +277,8 @@ async def record_result(request: Request) -> Response:
     """The result recorded with the officer's key: the same page with its record ids, or the key's error on its field."""
     fields = await form_fields(request)
     state = State.read((key, value) for key, value in fields if key != API_KEY)
-    missing = state.first_unanswered()
-    if missing is not None:
-        return redirect(state.step_url(missing))
+    if (unanswered := to_unanswered(state)) is not None:
+        return unanswered
     try:
         key = await recording.recording_key(request, dict(fields).get(API_KEY, ""))
     except KeyRefused as refused:
