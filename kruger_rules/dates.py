@@ -12,6 +12,15 @@ import numpy
 NO_DATE = datetime.date(1970, 1, 1)
 """OpenFisca's default date, stated so that it does not depend on the time zone: "no date"."""
 
+NOT_A_DATE = numpy.datetime64(NO_DATE, "D")
+"""No date as an element of an array of dates: what a formula answers where no date applies."""
+
+
+def given(dates):
+    """Whether each date is a date at all, not "no date"."""
+    return dates != NOT_A_DATE
+
+
 ONE_DAY = numpy.timedelta64(1, "D")
 ONE_MONTH = numpy.timedelta64(1, "M")
 

@@ -18,12 +18,12 @@ months; adding months keeps the day of the month and clamps it to the month's en
 
 import datetime
 
-from numpy import datetime64, where
+from numpy import where
 from openfisca_core.indexed_enums import Enum
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
-from kruger_rules.dates import NO_DATE, add_days, add_months, add_years
+from kruger_rules.dates import NO_DATE, NOT_A_DATE, add_days, add_months, add_years, given
 from kruger_rules.entities import Organisation
 from kruger_rules.lookups import by_kind
 
@@ -62,14 +62,6 @@ FIRST_REFUSAL = [
     "Levelling Up Our Communities: proposals for a new social covenant (Danny Kruger MP, 2020-09-24)",
     "https://www.gov.uk/government/publications/levelling-up-our-communities-proposals-for-a-new-social-covenant",
 ]
-
-
-NOT_A_DATE = datetime64(NO_DATE, "D")
-
-
-def given(dates):
-    """Whether each date is a date at all, not "no date"."""
-    return dates != NOT_A_DATE
 
 
 # The nominating body

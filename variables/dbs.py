@@ -20,12 +20,12 @@ left at "no date" (1970-01-01) covers nothing. See /assumptions#dbs-checks-and-t
 import datetime
 
 import numpy
-from numpy import datetime64, select
+from numpy import select
 from openfisca_core.indexed_enums import Enum
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
-from kruger_rules.dates import NO_DATE, add_years
+from kruger_rules.dates import NO_DATE, add_years, given
 from kruger_rules.entities import Organisation
 from kruger_rules.lookups import by_kind
 
@@ -369,8 +369,7 @@ class volunteer_passport_check_current(Variable):
         validity = parameters(period).volunteer_passport.validity_years
         issued = organisation("dbs_held_issue_date", period)
         start = organisation("dbs_role_start_date", period)
-        no_date = datetime64(NO_DATE, "D")
-        known = (issued != no_date) & (start != no_date)
+        known = given(issued) & given(start)
         return known & (issued <= start) & (start < add_years(issued, validity))
 
 

@@ -8,11 +8,11 @@ force from 2020-09-24 and so first read for 2021, and the same day for every pla
 
 import datetime
 
-from numpy import datetime64, where
+from numpy import where
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
-from kruger_rules.dates import NO_DATE, weekday_of_month
+from kruger_rules.dates import NO_DATE, NOT_A_DATE, weekday_of_month
 from kruger_rules.entities import Place
 
 REPORT = [
@@ -55,4 +55,4 @@ class neighbour_day_date(Variable):
         every place; no date in a year it is not in force."""
         p = parameters(period).neighbour_day
         day = weekday_of_month(place.filled_array(period.start.year), p.month, p.weekday, p.occurrence)
-        return where(place("neighbour_day_in_force", period), day, datetime64(NO_DATE, "D"))
+        return where(place("neighbour_day_in_force", period), day, NOT_A_DATE)
