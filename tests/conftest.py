@@ -12,6 +12,7 @@ import yaml
 from openfisca_core.tools.test_runner import OpenFiscaPlugin, YamlFile, YamlItem
 
 from kruger_rules import CountryTaxBenefitSystem
+from kruger_rules.reforms import reformed_system
 
 pytest_plugins = [
     "databases",  # the fixture database_url: each store test on SQLite and on PostgreSQL
@@ -32,6 +33,12 @@ def baseline_system():
 @pytest.fixture(scope="session")
 def system():
     return baseline_system()
+
+
+@pytest.fixture(scope="session")
+def current_law():
+    """The rules as the law stands, without the report's proposals."""
+    return reformed_system("current_law")
 
 
 class NamedYamlFile(YamlFile):

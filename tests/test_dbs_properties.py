@@ -3,7 +3,6 @@
 import calendar
 import datetime
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import situation, years
@@ -159,11 +158,6 @@ def test_a_higher_check_held_never_loses_a_passports_cover(system, facts, higher
     }
     before, after = (found["volunteer_passport_covers_role"] for found in answers(system, [facts, raised], year))
     assert after >= before
-
-
-@pytest.fixture(scope="module")
-def current_law():
-    return reformed_system("current_law")
 
 
 @PROPERTIES

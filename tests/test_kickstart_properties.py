@@ -154,11 +154,6 @@ def _leaves(system, folder: str) -> dict:
     return {leaf.name: leaf for leaf in node.get_descendants() if hasattr(leaf, "values_list")}
 
 
-@pytest.fixture(scope="module")
-def current_law():
-    return reformed_system("current_law")
-
-
 @settings(max_examples=40, deadline=None)
 @given(organisations=st.lists(jobs, min_size=1, max_size=8), year=st.integers(2020, 2023))
 def test_under_current_law_no_volunteering_is_funded_and_jobs_are_funded_alike(system, current_law, organisations, year):
@@ -185,34 +180,29 @@ def test_a_reform_to_the_weekly_figures_own_values_funds_as_the_baseline(system,
         assert (simulate(reformed, year, in_year).calculate("kickstart_placement_funding", str(year)) == expected).all()
 
 
+JOB_AT_22 = {
+    "organisation_type": "registered_charity",
+    "kickstart_start_date": datetime.date(2020, 9, 7),
+    "kickstart_participant_age": 22,
+    "kickstart_hours_per_week": 25,
+    "kickstart_participant_on_universal_credit": True,
+    "kickstart_job_is_new": True,
+}
+"""A funded 25-hour job at a charity for a 22-year-old from 7 September 2020."""
+
+
 def test_a_wage_at_the_earnings_trigger_has_no_pension_and_one_a_penny_above_has(system):
     """25 hours at £8.20 is £205 a week; a trigger of £205 is not exceeded, one of £204.99 is (age 22, from 2020-09-07)."""
-    job = {
-        "organisation_type": "registered_charity",
-        "kickstart_start_date": datetime.date(2020, 9, 7),
-        "kickstart_participant_age": 22,
-        "kickstart_hours_per_week": 25,
-        "kickstart_participant_on_universal_credit": True,
-        "kickstart_job_is_new": True,
-    }
     funding = {}
     for trigger in (205, 204.99):
         reformed = reformed_system({"kickstart.pension.earnings_trigger": {"2020-04-06": trigger}})
-        funding[trigger] = float(simulate(reformed, 2020, [job]).calculate("kickstart_placement_funding", "2020")[0])
+        funding[trigger] = float(simulate(reformed, 2020, [JOB_AT_22]).calculate("kickstart_placement_funding", "2020")[0])
     assert funding[205] == pytest.approx(26 * (205 + 4.968) + 1500, abs=PENNY)
     assert funding[204.99] == pytest.approx(26 * (205 + 4.968 + 2.55) + 1500, abs=PENNY)
 
 
 def test_a_wage_below_the_pension_trigger_has_no_pension(system):
     """Funded for 20 hours, a 22-year-old's £164 a week is below the £192 trigger and the £169 National Insurance threshold."""
-    job = {
-        "organisation_type": "registered_charity",
-        "kickstart_start_date": datetime.date(2020, 9, 7),
-        "kickstart_participant_age": 22,
-        "kickstart_hours_per_week": 25,
-        "kickstart_participant_on_universal_credit": True,
-        "kickstart_job_is_new": True,
-    }
     reformed = reformed_system({"kickstart.funded_hours_per_week": {"2020-01-01": 20}})
-    funding = simulate(reformed, 2020, [job]).calculate("kickstart_placement_funding", "2020")[0]
+    funding = simulate(reformed, 2020, [JOB_AT_22]).calculate("kickstart_placement_funding", "2020")[0]
     assert funding == pytest.approx(26 * 164 + 1500, abs=PENNY)
