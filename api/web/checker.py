@@ -43,7 +43,9 @@ NO_WARD = "none"
 SCHEMES, YEAR, WARD, CHANGE = "scheme", "year", "ward", "change"
 API_KEY = "api_key"
 """The field of the form that records a result: an officer's API key, never kept in the state, an address or a page."""
-RESERVED = {SCHEMES, YEAR, WARD, CHANGE, API_KEY}
+RECORD = "record"
+"""The result's address names the records just made of it with this field (once a record): shown once checked in the store."""
+RESERVED = {SCHEMES, YEAR, WARD, CHANGE, API_KEY, RECORD}
 KIND_ORDER = {"enum": 0, "bool": 1, "number": 2, "date": 3}
 """Questions are asked categories first (the kind of body frames the rest), then yes/no, numbers and dates."""
 WARD_CODE = re.compile(r"^E05\d{6}$")

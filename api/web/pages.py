@@ -3,21 +3,22 @@
 Each step is a page (GET, its answers so far in the address) and a form posted to the same address
 (POST, the answers so far in hidden fields): a good answer is redirected (303) to the next page, a
 wrong one is the same page again with the GOV.UK error summary and error message (422). The result's form
-records it (POST, with the officer's API key: api.web.recording): the result again with its record ids, or with
-the key's error, answered with the status the API gives that key (401, 403 or 429).
+records it (POST, with the officer's API key: api.web.recording): redirected (303) to the result's address with its
+record ids, which shows them once checked in the store, so that reloading it records nothing; or the result with the
+key's error, answered with the status the API gives that key (401, 403 or 429).
 """
 
 from __future__ import annotations
 
 import datetime
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from api.web import checker, recording
-from api.web.checker import API_KEY, NO_WARD, ROOT, SCHEMES, WARD, YEAR, AnswerError, State
+from api.web.checker import API_KEY, NO_WARD, RECORD, ROOT, SCHEMES, WARD, YEAR, AnswerError, State
 from api.web.form_keys import KeyRefused
 from api.web.formatting import variable_value
 from api.web.rendering import page
@@ -236,8 +237,18 @@ def check_answers(request: Request) -> Response:
     )
 
 
-def result_page(state: State, explained: dict, records: dict[str, str] | None = None, error: KeyRefused | None = None) -> HTMLResponse:
-    """The result: each chosen scheme explained, the decision's facts (with its record ids once recorded), the form to record it."""
+def result_page(
+    state: State,
+    explained: dict,
+    records: list[str] | None = None,
+    not_records: list[str] | None = None,
+    error: KeyRefused | None = None,
+) -> HTMLResponse:
+    """The result: each chosen scheme explained, the decision's facts (with its record ids once recorded), the form to record it.
+
+    ``records`` are the ids the address names that are records of these answers; ``not_records`` those that are not: the
+    page says so of each, and still answers 200, since the result itself is sound.
+    """
     labels = checker.scheme_by_key()
     chosen = state.result(explained)
     return page(
@@ -257,6 +268,7 @@ def result_page(state: State, explained: dict, records: dict[str, str] | None = 
         action=f"{ROOT}/result",
         hidden=state.pairs(),
         records=records,
+        not_records=not_records,
         read_record=recording.READ_RECORD,
         errors=[{"text": error.message, "href": f"#{error.field}"}] if error else None,
         error=error,
@@ -265,16 +277,24 @@ def result_page(state: State, explained: dict, records: dict[str, str] | None = 
 
 
 @router.get(f"{ROOT}/result", response_class=HTMLResponse)
-def result(request: Request) -> Response:
+async def result(request: Request) -> Response:
+    """The result; with the records the address names shown as its own once each is checked to be a decision of these answers."""
     state = query_state(request)
     if (unanswered := to_unanswered(state)) is not None:
         return unanswered
-    return result_page(state, state.explained())
+    explained = await run_in_threadpool(state.explained)
+    records, not_records = await recording.recorded(request, state, explained, request.query_params.getlist(RECORD))
+    return result_page(state, explained, records, not_records)
+
+
+def recorded_url(state: State, records: dict[str, str]) -> str:
+    """The result's address with the records just made of it: the page a record ends on, reloaded without recording again."""
+    return f"{state.result_url()}&{urlencode([(RECORD, record_id) for record_id in records.values()])}"
 
 
 @router.post(f"{ROOT}/result", response_class=HTMLResponse)
 async def record_result(request: Request) -> Response:
-    """The result recorded with the officer's key: the same page with its record ids, or the key's error on its field."""
+    """The result recorded with the officer's key: redirected to its address with its record ids, or the key's error on its field."""
     fields = await form_fields(request)
     state = State.read((key, value) for key, value in fields if key != API_KEY)
     if (unanswered := to_unanswered(state)) is not None:
@@ -283,5 +303,5 @@ async def record_result(request: Request) -> Response:
         key = await recording.recording_key(request, dict(fields).get(API_KEY, ""))
     except KeyRefused as refused:
         return result_page(state, await run_in_threadpool(state.explained), error=refused)
-    explained, records = await recording.record(request, state, key)
-    return result_page(state, explained, records)
+    records = await recording.record(request, state, key)
+    return redirect(recorded_url(state, records))
