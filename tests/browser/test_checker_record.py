@@ -1,14 +1,16 @@
 """A funder's officer records the checker's result in a real browser: a key that cannot record is an error on its field, a
-key with the scope record stores the decision and the page (printed too) carries its record id beside the rules version;
-with JavaScript off as well. The server is this module's own, on a database the tests make keys in; every page is
-screenshot, checked by axe-core, read at 320 px wide and asks for no font file (browser_support.Visits)."""
+key with the scope record stores the decision and the result's address it opens (printed too) carries its record id beside
+the rules version, and reloads without recording again; with JavaScript off as well. An address naming an id that is no
+record of its answers shows the result unrecorded, with a warning. The server is this module's own, on a database the
+tests make keys in; every page is screenshot, checked by axe-core, read at 320 px wide and asks for no font file
+(browser_support.Visits)."""
 
 from __future__ import annotations
 
 import contextlib
 import re
 from collections.abc import Iterator
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from api_support import api_key, bearer
@@ -47,6 +49,13 @@ def record_with(page, key: str) -> None:
         page.get_by_role("button", name="Record this decision").click()
 
 
+def records_of(page, server: str, key: str) -> list[str]:
+    """The ids of the records ``key`` made, as the API lists them."""
+    listed = page.request.get(f"{server}/api/v1/decisions", headers=bearer(key))
+    assert listed.status == 200
+    return [summary["id"] for summary in listed.json()["records"]]
+
+
 def test_an_officer_records_the_result_and_the_printed_decision_carries_its_id(page, recording_server, result_path):
     server, database_url = recording_server
     officer, reader = api_key(database_url, "officer", "record,read"), api_key(database_url, "reader", "read")
@@ -68,8 +77,12 @@ def test_an_officer_records_the_result_and_the_printed_decision_carries_its_id(p
     record_id = page.locator("code.kr-record-id").inner_text()
     assert RECORD_ID.fullmatch(record_id) and "Decision recorded" in banner.inner_text() and record_id in banner.inner_text()
     assert urlsplit(page.url).path == "/check/result" and officer not in page.url and officer not in page.content()
+    assert parse_qs(urlsplit(page.url).query)["record"] == [record_id]  # the result's own address, with its record
     assert page.locator("#api_key").count() == 0  # recorded once: the form is gone
     visits.seen("recorded")
+    with page.expect_navigation():
+        page.reload()
+    assert page.locator("code.kr-record-id").inner_text() == record_id and records_of(page, server, officer) == [record_id]
 
     page.emulate_media(media="print")
     assert banner.is_hidden() and page.locator("code.kr-record-id").is_visible()
@@ -96,3 +109,15 @@ def test_the_result_is_recorded_with_javascript_off(browser, recording_server, r
         visits.seen("recorded")
     finally:
         context.close()
+
+
+def test_an_address_naming_no_record_of_its_answers_shows_the_result_unrecorded(page, recording_server, result_path):
+    server, _ = recording_server
+    forged = "0123456789abcdef" * 2
+    visits = Visits(page, "record-forged")
+    page.goto(f"{server}{result_path}&record={forged}")
+    warning = page.locator(".govuk-warning-text")
+    assert f"Record {forged} is not a record of these answers" in warning.inner_text()
+    assert page.locator("code.kr-record-id").count() == 0 and page.locator(".govuk-notification-banner--success").count() == 0
+    assert page.get_by_role("button", name="Record this decision").is_visible()
+    visits.seen("not-a-record")
