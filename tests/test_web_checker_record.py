@@ -159,6 +159,20 @@ def test_good_ids_beside_a_forged_one_are_shown_and_the_forged_one_refused(clien
     assert not_a_record("forged") in page and page.count("is not a record of") == 1
 
 
+def test_an_address_has_at_most_its_first_ids_looked_up(client, result_address, database_url, monkeypatch):
+    key = api_key(database_url, "officer", "record")
+    good = parse_qs(urlsplit(recorded(client, result_address, key)[0]).query)["record"][0]
+    looked_up = []
+    real = recording.of_these_answers
+    monkeypatch.setattr(
+        recording, "of_these_answers", lambda book, record_id, *rest: looked_up.append(record_id) or real(book, record_id, *rest)
+    )
+    forged = [f"forged-{number}" for number in range(recording.MAX_RECORD_IDS + 5)]
+    page = client.get(result_address + "".join(f"&record={record_id}" for record_id in [*forged, good])).text
+    assert looked_up == forged[: recording.MAX_RECORD_IDS]
+    assert RECORD_ID.findall(page) == [] and page.count("is not a record of") == len(forged) + 1
+
+
 @pytest.mark.parametrize(
     ("scopes", "revoked", "written", "status", "message"),
     [

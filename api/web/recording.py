@@ -32,6 +32,11 @@ ANY_KEY = Caller(command_line=True)
 only an id its address already holds, and only when the record is the decision of the page's own answers."""
 
 
+MAX_RECORD_IDS = 10
+"""Record ids an address may have looked up: a result is recorded once a press of the button, so more is no page of
+ours, and each id costs the store a read. Those beyond are said to be no record of these answers, unread."""
+
+
 async def recording_key(request: Request, written: str) -> ApiKey:
     """The key written in the form, checked as the API checks a bearer token for ``?record=true``; KeyRefused otherwise."""
     return await key_in_form(request, written, Scope.RECORD, API_KEY)
@@ -56,10 +61,11 @@ async def recorded(request: Request, state: State, explained: dict, named: list[
     situation = state.situation()
     records: list[str] = []
     refused: list[str] = []
-    for record_id in dict.fromkeys(named):
+    distinct = list(dict.fromkeys(named))
+    for record_id in distinct[:MAX_RECORD_IDS]:
         found = await run_in_threadpool(of_these_answers, book, record_id, situation, explained["period"])
         (records if found else refused).append(record_id)
-    return records, refused
+    return records, refused + distinct[MAX_RECORD_IDS:]
 
 
 def of_these_answers(book: DecisionBook, record_id: str, situation: dict, period: str) -> bool:
