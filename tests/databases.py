@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, make_url
 from sqlalchemy.pool import NullPool
 
-from kruger_rules.store import default_url
+from kruger_rules.store import Database, default_url
 
 POSTGRES_SERVER = "KRUGER_TEST_POSTGRES_URL"
 """The variable naming a PostgreSQL server's maintenance database (``postgresql+psycopg://postgres@127.0.0.1:PORT/postgres``)."""
@@ -55,3 +55,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
         yield default_url(tmp_path)
     else:
         yield from fresh_postgres_database(postgres_server())
+
+
+@pytest.fixture
+def database(database_url) -> Iterator[Database]:
+    """The database at ``database_url``, migrated to the newest revision; disposed of after the test."""
+    opened = Database(database_url)
+    opened.migrate()
+    yield opened
+    opened.dispose()

@@ -11,16 +11,7 @@ from sqlalchemy import inspect, text
 from kruger_rules import access
 from kruger_rules.access import KEY_TEXT, RateLimiter, Scope, key_hash, key_prefix, new_key, parse_scopes
 from kruger_rules.errors import KrugerError
-from kruger_rules.store import ApiKey, Database, KeyRing
-
-
-@pytest.fixture
-def database(database_url):
-    opened = Database(database_url)
-    opened.migrate()
-    yield opened
-    opened.dispose()
-
+from kruger_rules.store import ApiKey, KeyRing
 
 # --- A key's text ---
 

@@ -19,14 +19,6 @@ from kruger_rules.store.job_queue import MAX_ATTEMPTS
 LEASE = datetime.timedelta(minutes=5)
 
 
-@pytest.fixture
-def database(database_url):
-    opened = Database(database_url)
-    opened.migrate()
-    yield opened
-    opened.dispose()
-
-
 def new_job(queue: JobQueue, number: int, at: datetime.datetime | None = None) -> str:
     job_id = f"{number:032x}"
     population = {"source": "sample", "name": "x.parquet", "organisation_rows": 10}
